@@ -1,0 +1,60 @@
+"""rnn_zoo: a Keras 3 model zoo for recurrent networks, and the notebooks it backs.
+
+``import rnn_zoo`` is cheap: it does not import TensorFlow. The most used names are
+re-exported lazily and load their module (and TensorFlow, where needed) on first use.
+
+Example:
+    >>> import rnn_zoo
+    >>> rnn_zoo.__version__
+    '0.1.0'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    # preprocessing
+    "make_windows": "rnn_zoo.preprocessing",
+    "windows_dataset": "rnn_zoo.preprocessing",
+    "time_split": "rnn_zoo.preprocessing",
+    "pad": "rnn_zoo.preprocessing",
+    "mask_of": "rnn_zoo.preprocessing",
+    "CharTokenizer": "rnn_zoo.preprocessing",
+    "WordTokenizer": "rnn_zoo.preprocessing",
+    "SeriesScaler": "rnn_zoo.preprocessing",
+    # datasets
+    "load_shakespeare": "rnn_zoo.datasets",
+    "load_stock_prices": "rnn_zoo.datasets",
+    # models
+    "recurrent_stack": "rnn_zoo.models",
+    "build_sequence_classifier": "rnn_zoo.models",
+    "build_sequence_regressor": "rnn_zoo.models",
+    "build_char_lm": "rnn_zoo.models",
+    "build_forecaster": "rnn_zoo.models",
+    "load_model": "rnn_zoo.models",
+    "fused_kernel_report": "rnn_zoo.models",
+    "explain": "rnn_zoo.models",
+    # training
+    "set_seed": "rnn_zoo.training",
+    "fit": "rnn_zoo.training",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rnn_zoo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
