@@ -368,10 +368,11 @@ class SeriesScaler:
         rows = values.reshape(-1, 1 if values.ndim == 1 else values.shape[-1])
 
         minimum, maximum = rows.min(axis=0), rows.max(axis=0)
-        if kind == "standard":
-            center, spread = rows.mean(axis=0), rows.std(axis=0)
-        else:
-            center, spread = minimum, maximum - minimum
+        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+            if kind == "standard":
+                center, spread = rows.mean(axis=0), rows.std(axis=0)
+            else:
+                center, spread = minimum, maximum - minimum
         if not np.isfinite(spread).all():
             raise ValueError(
                 error_message(
