@@ -1,0 +1,120 @@
+"""Direct multi-step forecaster: a window of the past in, the next steps out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+
+from rnn_zoo._validation import check_int, check_type
+from rnn_zoo.models.recurrent import _apply_stack, _stack_config
+
+__all__ = ["build_forecaster"]
+
+
+def build_forecaster(
+    lookback: int,
+    n_features: int,
+    *,
+    horizon: int = 1,
+    n_targets: int = 1,
+    cell: str = "lstm",
+    units: int | list[int] = 32,
+    num_layers: int | None = None,
+    bidirectional: bool = False,
+    merge_mode: str = "concat",
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    kernel_initializer: Any = "glorot_uniform",
+    recurrent_initializer: Any = "orthogonal",
+    bias_initializer: Any = "zeros",
+    unit_forget_bias: bool = True,
+    name: str = "forecaster",
+) -> keras.Model:
+    """Build a direct multi-step forecaster for windows from ``make_windows``.
+
+    Reads a window ``(batch, lookback, n_features)`` and predicts all ``horizon``
+    future steps at once (no feeding back of its own predictions). Layers: input
+    "window", ``recurrent_stack`` ("rnn_0", "rnn_1", ...), a linear ``Dense``
+    "head" of ``horizon * n_targets`` units, and a ``Reshape`` "forecast" giving
+    ``(batch, horizon, n_targets)`` — the ``y`` layout of ``make_windows``.
+    Train with ``"mse"`` or ``"mae"`` on scaled data.
+
+    ``bidirectional=True`` is legal here: the whole window lies in the past, so
+    reading it backwards as well leaks nothing from the future. (It would leak
+    when the model predicts inside the sequence, e.g. the next value at every
+    step.)
+
+    Args:
+        lookback: Steps in the input window, a positive integer.
+        n_features: Features per step, a positive integer.
+        horizon: Future steps predicted. Defaults to 1.
+        n_targets: Target columns predicted per step. Defaults to 1.
+        cell: ``"lstm"``, ``"gru"`` or ``"rnn"``. Defaults to ``"lstm"``.
+        units: Width of every recurrent layer, or a list (one per layer).
+            Defaults to 32.
+        num_layers: Number of recurrent layers. Defaults to None (1, or
+            ``len(units)``).
+        bidirectional: Whether the recurrent layers read the window both ways.
+            Defaults to False.
+        merge_mode: How bidirectional outputs combine. Defaults to ``"concat"``.
+        dropout: Dropout rate after each recurrent layer, in ``[0, 1)``. Defaults
+            to 0.0.
+        recurrent_dropout: Dropout on the recurrent state, in ``[0, 1)``; above 0
+            it disables the fused cuDNN kernel. Defaults to 0.0.
+        kernel_initializer: Initializer of the input kernels (see
+            ``recurrent_stack``). Defaults to ``"glorot_uniform"``.
+        recurrent_initializer: Initializer of the recurrent kernels. Defaults to
+            ``"orthogonal"``.
+        bias_initializer: Initializer of the recurrent biases. Defaults to
+            ``"zeros"``.
+        unit_forget_bias: LSTM only: forget-gate bias starts at 1. Defaults to
+            True.
+        name: Name of the model. Defaults to ``"forecaster"``.
+
+    Returns:
+        An uncompiled Functional ``keras.Model``.
+
+    Raises:
+        ValueError: If ``lookback``, ``n_features``, ``horizon`` or
+            ``n_targets`` is below 1, or a hyperparameter is out of range or
+            unknown.
+        TypeError: If an argument has the wrong type.
+
+    Example:
+        >>> model = build_forecaster(12, 3, horizon=4, n_targets=2, units=8)
+        >>> model.input_shape, model.output_shape
+        ((None, 12, 3), (None, 4, 2))
+        >>> [layer.name for layer in model.layers]
+        ['window', 'rnn_0', 'head', 'forecast']
+        >>> build_forecaster(0, 3)
+        Traceback (most recent call last):
+        ...
+        ValueError: `lookback` must be a positive integer. Received: lookback=0
+    """
+    lookback = check_int(lookback, "lookback", minimum=1)
+    n_features = check_int(n_features, "n_features", minimum=1)
+    horizon = check_int(horizon, "horizon", minimum=1)
+    n_targets = check_int(n_targets, "n_targets", minimum=1)
+    stack = _stack_config(
+        cell=cell,
+        units=units,
+        num_layers=num_layers,
+        bidirectional=bidirectional,
+        merge_mode=merge_mode,
+        dropout=dropout,
+        recurrent_dropout=recurrent_dropout,
+        kernel_initializer=kernel_initializer,
+        recurrent_initializer=recurrent_initializer,
+        bias_initializer=bias_initializer,
+        unit_forget_bias=unit_forget_bias,
+    )
+    check_type(name, "name", str, "a string")
+
+    inputs = keras.Input(shape=(lookback, n_features), name="window")
+    x = _apply_stack(
+        inputs, stack, return_sequences=False, return_state=False, name="rnn"
+    )
+    x = keras.layers.Dense(horizon * n_targets, name="head")(x)
+    outputs = keras.layers.Reshape((horizon, n_targets), name="forecast")(x)
+    return keras.Model(inputs, outputs, name=name)
