@@ -121,6 +121,14 @@ class DatePairs:
             get ``(-1, -1)``. A weekday name in the source is never pointed at.
         formats: The template each source was written with (see ``DATE_FORMATS``).
         dates: The dates as ``datetime.date`` objects.
+
+    Example:
+        >>> pairs = make_date_pairs(3, formats=["{Y}.{mm}.{dd}"], seed=0)
+        >>> len(pairs), pairs.sources[0].replace(".", "-") == pairs.targets[0]
+        (3, True)
+        >>> pairs.alignments[0]
+        [(0, 4), (0, 4), (0, 4), (0, 4), (-1, -1), (5, 7), (5, 7), (-1, -1),
+         (8, 10), (8, 10)]
     """
 
     sources: list[str]

@@ -103,12 +103,26 @@ DATASETS: dict[str, DatasetInfo] = {
 class DatasetUnavailableError(OSError):
     """The file is neither on disk nor downloadable; the message says how to supply it.
 
-    A subclass of ``OSError``, so ``except OSError`` also catches it.
+    Raised by ``fetch`` and the loaders built on it when no local copy exists and
+    the download failed twice (or ``download=False``). A subclass of ``OSError``,
+    so ``except OSError`` also catches it.
+
+    Example:
+        >>> issubclass(DatasetUnavailableError, OSError)
+        True
     """
 
 
 class ChecksumError(ValueError):
-    """A file on disk or a download does not have the expected sha256."""
+    """A file on disk or a download does not have the expected sha256.
+
+    The message names the file and gives the expected and actual sha256. A
+    subclass of ``ValueError``: the data given is wrong, not missing.
+
+    Example:
+        >>> issubclass(ChecksumError, ValueError)
+        True
+    """
 
 
 def default_cache_dir() -> Path:

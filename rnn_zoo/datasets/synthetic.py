@@ -96,6 +96,13 @@ def make_sine_waves(
         ...                           phase_range=(0.0, 0.0))
         >>> np.round(quarter[0, :, 0], 6)
         array([ 0.,  1.,  0., -1., -0.], dtype=float32)
+
+        The classic 100 points of ``sin(t)`` (one radian per step):
+
+        >>> f = 1 / (2 * np.pi)
+        >>> wave = make_sine_waves(1, length=100, freq_range=(f, f), phase_range=(0, 0))
+        >>> bool(np.allclose(wave[0, :, 0], np.sin(np.arange(100)), atol=1e-6))
+        True
     """
     n = check_int(n, "n", minimum=1)
     length = check_int(length, "length", minimum=1)
