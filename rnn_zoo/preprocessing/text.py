@@ -62,6 +62,7 @@ __all__ = ["CharTokenizer", "WordTokenizer", "WORD_PATTERN"]
 NORMALIZATION_FORMS = ("NFC", "NFD", "NFKC", "NFKD", None)
 FILE_VERSION = 1
 SUPPORTED_FILE_VERSIONS = (1,)
+_FILE_KEYS = ("format", "version", "config", "vocabulary")
 WORD_PATTERN = r"\w+|[^\w\s]"
 """Default `WordTokenizer` split: runs of word characters, and each other
 non-space character (punctuation) as a token of its own."""
@@ -152,28 +153,24 @@ class _Tokenizer:
         check_type(self.lower, "lower", bool, "True or False")
         check_one_of(self.normalize, "normalize", NORMALIZATION_FORMS)
         check_int(self.min_freq, "min_freq", minimum=1)
+        reserved = [self.pad_token, self.unk_token]
         for name in ("start_token", "end_token"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
+            if value is None:
+                continue
+            if not isinstance(value, str):
                 raise TypeError(
                     error_message(name, "a non-empty string or None", value)
                 )
-            if value == "":
+            if not value:
                 raise ValueError(
                     error_message(name, "a non-empty string or None", value)
                 )
-        specials = self._special_tokens()
-        for i, token in enumerate(specials[2:], start=2):
-            if token in specials[:i]:
-                name = "start_token" if token == self.start_token else "end_token"
-                raise ValueError(
-                    error_message(
-                        name,
-                        f"different from the other reserved tokens {specials[:i]}",
-                        token,
-                    )
-                )
-        check_int(self.max_tokens, "max_tokens", minimum=len(specials), allow_none=True)
+            if value in reserved:
+                allowed = f"different from the other reserved tokens {reserved}"
+                raise ValueError(error_message(name, allowed, value))
+            reserved.append(value)
+        check_int(self.max_tokens, "max_tokens", minimum=len(reserved), allow_none=True)
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments as a JSON-serialisable dict.
@@ -529,8 +526,6 @@ class _Tokenizer:
             >>> tok.encode("hole!")
             [4, 5, 2, 3, 1]
         """
-        import keras
-
         check_fitted(self, "vocabulary_")
         check_type(invert, "invert", bool, "True or False")
         if len(self.vocabulary_) == 2:
@@ -542,6 +537,8 @@ class _Tokenizer:
                     self.max_tokens,
                 )
             )
+        import keras  # only here: the rest of this module never needs Keras
+
         return keras.layers.StringLookup(
             vocabulary=self.vocabulary_,  # Keras strips the leading mask/OOV pair
             mask_token=self.pad_token,
@@ -613,13 +610,8 @@ class _Tokenizer:
             payload = json.loads(Path(path).read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise fail(f"It is not valid JSON ({exc}); it may be truncated") from None
-        if not isinstance(payload, dict) or not {
-            "format",
-            "version",
-            "config",
-            "vocabulary",
-        } <= set(payload):
-            raise fail("It needs the keys format, version, config and vocabulary")
+        if not isinstance(payload, dict) or not set(_FILE_KEYS) <= set(payload):
+            raise fail(f"It needs the keys {', '.join(_FILE_KEYS)}")
         if payload["format"] != expected:
             raise fail(
                 f"Its format is {payload['format']!r}, not {expected!r}; load it with "
