@@ -333,9 +333,11 @@ def fetch(
     if (cache / info.filename).is_file():
         return _verified(cache / info.filename, info, "cached")
     if not download:
+        looked = [f"'{cache}'"]
+        if env_dir is not None:
+            looked.insert(0, f"{DATA_DIR_ENV}='{env_dir}'")
         raise DatasetUnavailableError(
-            f"'{info.filename}' was not found (looked in "
-            f"{DATA_DIR_ENV}={os.environ.get(DATA_DIR_ENV)!r} and in '{cache}') and "
-            "download=False. " + _manual_instructions(info)
+            f"'{info.filename}' was not found (looked in {' and '.join(looked)}) "
+            "and download=False. " + _manual_instructions(info)
         )
     return _download(info, cache)

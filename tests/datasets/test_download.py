@@ -146,6 +146,12 @@ def test_no_download_when_disabled(tiny, tmp_path, monkeypatch):
         DatasetUnavailableError, match="download=False.*RNN_ZOO_DATA_DIR"
     ):
         fetch("tiny", data_dir=tmp_path, download=False)
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    monkeypatch.setenv("RNN_ZOO_DATA_DIR", str(mirror))
+    with pytest.raises(DatasetUnavailableError) as info:
+        fetch("tiny", data_dir=tmp_path, download=False)
+    assert f"looked in RNN_ZOO_DATA_DIR='{mirror}' and '{tmp_path}'" in str(info.value)
     assert network.calls == []
 
 
