@@ -24,12 +24,12 @@ _LAZY = {
     "CharTokenizer": "text",
     "WordTokenizer": "text",
     "SeriesScaler": "scaling",
-    "to_returns": "scaling",
-    "from_returns": "scaling",
-    "to_log_returns": "scaling",
-    "from_log_returns": "scaling",
-    "difference": "scaling",
-    "undifference": "scaling",
+    "to_returns": "returns",
+    "from_returns": "returns",
+    "to_log_returns": "returns",
+    "from_log_returns": "returns",
+    "difference": "returns",
+    "undifference": "returns",
 }
 
 __all__ = list(_LAZY)
@@ -38,7 +38,9 @@ __all__ = list(_LAZY)
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module 'rnn_zoo.preprocessing' has no attribute {name!r}")
+        raise AttributeError(
+            f"module 'rnn_zoo.preprocessing' has no attribute {name!r}"
+        )
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
