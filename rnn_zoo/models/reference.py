@@ -129,12 +129,17 @@ def __dir__() -> list[str]:
 # --------------------------------------------------------------------------- checks
 
 
-def _array(value: Any, name: str, dtype: str, layout: tuple[str, ...]) -> np.ndarray:
-    """``value`` as a ``dtype`` array whose axes are named by ``layout``, else raise."""
+def _numeric(value: Any, name: str, dtype: str) -> np.ndarray:
+    """``value`` as a ``dtype`` array, or a TypeError naming ``name``."""
     try:
-        array = np.asarray(value, dtype=dtype)
+        return np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
         raise TypeError(error_message(name, "an array of numbers", value)) from None
+
+
+def _array(value: Any, name: str, dtype: str, layout: tuple[str, ...]) -> np.ndarray:
+    """``value`` as a ``dtype`` array whose axes are named by ``layout``, else raise."""
+    array = _numeric(value, name, dtype)
     if array.ndim != len(layout):
         allowed = f"a {len(layout)}-D array of shape ({', '.join(layout)})"
         raise ValueError(error_message(name, allowed, array))
@@ -200,7 +205,10 @@ def _cell_weights(
     reset_after: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Convert and shape-check ``(kernel, recurrent_kernel, bias)`` for ``cell``."""
-    kernel, recurrent, bias = (np.asarray(a, dtype=dtype) for a in arrays)
+    kernel, recurrent, bias = (
+        _numeric(a, n, dtype)
+        for a, n in zip(arrays, ("kernel", "recurrent_kernel", "bias"), strict=True)
+    )
     gates = _N_GATES[cell]
     units = recurrent.shape[0] if recurrent.ndim else kernel.shape[-1] // gates
     bias_shape = (

@@ -108,13 +108,16 @@ def _derivative(activation: str, h: np.ndarray) -> np.ndarray:
 def rnn_backward(x, weights, dh, *, h0=None, activation="tanh", dtype="float64"):
     """Gradients of a SimpleRNN by backpropagation through time.
 
-    For ``a_t = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias``,
-    ``h_t = act(a_t)`` and ``g_t = dh[:, t] + g_{t+1}'s share`` (the total
-    ``dL/dh_t``), each step back computes ``da_t = g_t * act'(a_t)``, adds
-    ``x_t.T @ da_t`` to the kernel gradient, ``h_{t-1}.T @ da_t`` to the recurrent
-    one, and passes ``da_t @ recurrent_kernel.T`` on to ``h_{t-1}``. Repeated
-    multiplication by ``recurrent_kernel.T`` (and ``act' <= 1``) is why the
-    gradient vanishes or explodes over long sequences.
+    With ``a_t = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias`` and
+    ``h_t = act(a_t)``, going back from ``t = T - 1``::
+
+        g_t  = dh[:, t] + da_{t+1} @ recurrent_kernel.T    (the total dL/dh_t)
+        da_t = g_t * act'(a_t)
+        dL/dkernel += x_t.T @ da_t    dL/drecurrent_kernel += h_{t-1}.T @ da_t
+
+    The repeated multiplication by ``recurrent_kernel.T`` (and by ``act'``, at
+    most 1 for tanh) is why the gradient vanishes or explodes over long
+    sequences.
 
     Args:
         x: Inputs, ``(batch, timesteps, features)``.

@@ -181,6 +181,38 @@ def test_gru_update_gate_follows_keras_convention():
     np.testing.assert_allclose(h, h_prev)
 
 
+def test_rnn_backward_matches_finite_differences(rng):
+    for activation in ref.ACTIVATIONS:
+        _check_finite_differences(activation, rng)
+
+
+def _check_finite_differences(activation, rng):
+    x, dh = rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 4, 2))
+    weights = [rng.normal(size=s) * 0.5 for s in [(3, 2), (2, 2), (2,)]]
+    h0 = rng.normal(size=(2, 2))
+    grads = ref.rnn_backward(x, weights, dh, h0=h0, activation=activation)
+
+    def loss(w, x_=x, h0_=h0):
+        h = ref.rnn_forward(x_, w, h0=h0_, activation=activation).h
+        return np.sum(dh * h)
+
+    eps = 1e-6
+    for i, grad in enumerate(grads.weights):
+        for idx in np.ndindex(grad.shape):
+            up = [w.copy() for w in weights]
+            down = [w.copy() for w in weights]
+            up[i][idx] += eps
+            down[i][idx] -= eps
+            numeric = (loss(up) - loss(down)) / (2 * eps)
+            assert grad[idx] == pytest.approx(numeric, rel=1e-5, abs=1e-7)
+    shift = np.zeros_like(h0)
+    shift[1, 0] = eps
+    numeric = (loss(weights, h0_=h0 + shift) - loss(weights, h0_=h0 - shift)) / (
+        2 * eps
+    )
+    assert grads.h0[1, 0] == pytest.approx(numeric, rel=1e-5, abs=1e-7)
+
+
 def test_simple_rnn_activations_exact():
     x_t, h_prev = np.array([[1.0, -3.0]]), np.zeros((1, 1))
     weights = ([[1.0], [1.0]], [[0.0]], [0.0])  # pre-activation -2
@@ -287,6 +319,8 @@ def test_weights_count_and_type():
         ref.gru_forward(X, GRU_AFTER_W * 2)
     with pytest.raises(TypeError, match="`weights` must be a list of 3 arrays"):
         ref.lstm_forward(X, np.zeros(3))
+    with pytest.raises(TypeError, match="`bias` must be an array of numbers"):
+        ref.lstm_forward(X, [LSTM_W[0], LSTM_W[1], ["a"] * 16])
 
 
 def test_kernel_not_matching_x_features():
