@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -158,11 +158,21 @@ def _target_positions(
     return positions
 
 
+class _Windowing(NamedTuple):
+    """Validated arguments shared by `make_windows` and `windows_dataset`."""
+
+    values: np.ndarray  # (rows, features), float
+    targets: list[int]  # positions of the target columns
+    lookback: int
+    horizon: int
+    stride: int
+    n_windows: int
+
+
 def _prepare(
     series: Any, lookback: Any, horizon: Any, stride: Any, target_columns: Any
-) -> tuple[np.ndarray, list[int], int, int, int, int]:
-    """Validate the shared arguments; return ``(values, targets, lookback, horizon,
-    stride, n_windows)``."""
+) -> _Windowing:
+    """Validate the arguments shared by `make_windows` and `windows_dataset`."""
     lookback = check_int(lookback, "lookback", minimum=1)
     horizon = check_int(horizon, "horizon", minimum=1)
     stride = check_int(stride, "stride", minimum=1)
@@ -176,7 +186,7 @@ def _prepare(
             f"{len(values)} rows. Use a longer series or a smaller `lookback`"
         )
     n_windows = (len(values) - needed) // stride + 1
-    return values, targets, lookback, horizon, stride, n_windows
+    return _Windowing(values, targets, lookback, horizon, stride, n_windows)
 
 
 def _target_windows(
@@ -257,15 +267,11 @@ def make_windows(
         >>> y[1, :, 0]
         array([40., 50., 60.])
     """
-    values, targets, lookback, horizon, stride, n = _prepare(
-        series, lookback, horizon, stride, target_columns
-    )
-    starts = np.arange(n) * stride
-    X = values[starts[:, None] + np.arange(lookback)]
-    y = np.ascontiguousarray(
-        _target_windows(values, targets, lookback, horizon)[starts]
-    )
-    return X, y
+    w = _prepare(series, lookback, horizon, stride, target_columns)
+    starts = np.arange(w.n_windows) * w.stride
+    X = w.values[starts[:, None] + np.arange(w.lookback)]
+    y = _target_windows(w.values, w.targets, w.lookback, w.horizon)[starts]
+    return X, np.ascontiguousarray(y)
 
 
 def windows_dataset(
@@ -325,9 +331,7 @@ def windows_dataset(
                [5., 6.],
                [6., 7.]], dtype=float32)
     """
-    values, targets, lookback, horizon, stride, n = _prepare(
-        series, lookback, horizon, stride, target_columns
-    )
+    w = _prepare(series, lookback, horizon, stride, target_columns)
     batch_size = check_int(batch_size, "batch_size", minimum=1, allow_none=True)
     check_type(shuffle, "shuffle", bool, "a bool")
     seed = check_int(seed, "seed", minimum=0, allow_none=True)
@@ -337,13 +341,13 @@ def windows_dataset(
     # Keep only the first (n - 1) * stride + 1 starts, so exactly n windows start
     # at multiples of `stride`. Keras rejects a stride >= len(series); with one
     # window the stride does not matter, so use 1.
-    future = _target_windows(values, targets, lookback, horizon)
-    future = np.ascontiguousarray(future[: (n - 1) * stride + 1])
+    future = _target_windows(w.values, w.targets, w.lookback, w.horizon)
+    future = np.ascontiguousarray(future[: (w.n_windows - 1) * w.stride + 1])
     return keras.utils.timeseries_dataset_from_array(
-        values,
+        w.values,
         future,
-        sequence_length=lookback,
-        sequence_stride=stride if n > 1 else 1,
+        sequence_length=w.lookback,
+        sequence_stride=w.stride if w.n_windows > 1 else 1,
         batch_size=batch_size,
         shuffle=shuffle,
         seed=seed,
