@@ -1,7 +1,8 @@
 """Preprocessing: windows and splits, padding, tokenizers, scalers.
 
-Everything here is NumPy/pandas; only `windows_dataset` imports TensorFlow, and
-only when called.
+Everything here is NumPy/pandas; `windows_dataset` and `pad` (which wrap Keras'
+`timeseries_dataset_from_array` and `pad_sequences`) import TensorFlow, and only
+when called.
 
 Example:
     >>> from rnn_zoo.preprocessing import make_windows
