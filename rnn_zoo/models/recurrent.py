@@ -469,6 +469,16 @@ def build_sequence_classifier(
     """
     timesteps = check_int(timesteps, "timesteps", minimum=1, allow_none=True)
     vocab_size = check_int(vocab_size, "vocab_size", minimum=2, allow_none=True)
+    if vocab_size is None and n_features is None:
+        raise ValueError(
+            error_message(
+                "n_features",
+                "a positive integer when `vocab_size` is None (numeric input)",
+                n_features,
+                "Pass `n_features` for numeric sequences, or `vocab_size` for "
+                "integer token ids",
+            )
+        )
     if vocab_size is None:
         n_features = check_int(n_features, "n_features", minimum=1)
     elif n_features is not None:
