@@ -1,0 +1,254 @@
+"""Callbacks that `rnn_zoo.training.fit` wires in besides the stock Keras ones.
+
+- `StopOnNaN` ends training with a `TrainingDivergedError` on the first batch whose
+  loss is NaN or infinite. Unlike ``keras.callbacks.TerminateOnNaN`` it does not let
+  the epoch finish, so ``BackupAndRestore`` neither saves the diverged weights nor
+  deletes its backup of the last good epoch.
+- A private bookkeeping callback restores, on a resumed run, what
+  ``BackupAndRestore`` does not: early stopping's memory of the best epoch,
+  ``ModelCheckpoint``'s best value, and a ``history.csv`` with one row per epoch.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import warnings
+from typing import Any
+
+import keras
+
+from rnn_zoo._validation import check_type
+
+__all__ = ["StopOnNaN", "TrainingDivergedError"]
+
+
+class TrainingDivergedError(RuntimeError):
+    """Raised when the training loss becomes NaN or infinite.
+
+    Attributes:
+        epoch: 0-based epoch in which the loss became non-finite.
+        batch: 0-based batch index within that epoch.
+        loss: The non-finite loss value that was logged.
+        backup_dir: The ``BackupAndRestore`` folder that was kept (it holds the
+            last completed epoch), or None when there is no backup.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        epoch: int,
+        batch: int,
+        loss: float,
+        backup_dir: str | None = None,
+    ):
+        super().__init__(message)
+        self.epoch = epoch
+        self.batch = batch
+        self.loss = loss
+        self.backup_dir = backup_dir
+
+
+def _has_backup(backup_dir: str | None) -> bool:
+    return (
+        backup_dir is not None
+        and os.path.isdir(backup_dir)
+        and len(os.listdir(backup_dir)) > 0
+    )
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stop training with a clear error as soon as the batch loss is NaN or inf.
+
+    The error is raised from ``on_train_batch_end``, so the rest of the epoch does
+    not run: no later callback sees the diverged weights, a
+    ``keras.callbacks.BackupAndRestore`` backup of the last completed epoch stays on
+    disk (its ``on_train_end``, which deletes it, never runs), and rerunning the
+    same training with the same backup folder resumes from that epoch.
+
+    Args:
+        backup_dir: str or None. The ``BackupAndRestore`` folder used in the same
+            training run, mentioned in the error message. Defaults to None.
+
+    Raises:
+        TrainingDivergedError: During ``model.fit``, on the first batch whose logged
+            loss is not finite. The message gives the epoch and batch (counting
+            from 1, like the progress bar); the exception's ``epoch`` and
+            ``batch`` attributes count from 0.
+        TypeError: If ``backup_dir`` is not a string, path or None.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> inputs = keras.Input((3,))
+        >>> model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+        >>> model.compile("sgd", "mse")
+        >>> x = np.ones((4, 3), "float32")
+        >>> y = np.array([[0.0], [1.0], [np.nan], [1.0]], "float32")
+        >>> model.fit(
+        ...     x, y, batch_size=2, shuffle=False, verbose=0, callbacks=[StopOnNaN()]
+        ... )
+        Traceback (most recent call last):
+        ...
+        rnn_zoo.callbacks.TrainingDivergedError: ... at epoch 1, batch 2 ...
+    """
+
+    def __init__(self, backup_dir: str | os.PathLike | None = None):
+        super().__init__()
+        if backup_dir is not None:
+            check_type(backup_dir, "backup_dir", (str, os.PathLike), "a path or None")
+            backup_dir = os.fspath(backup_dir)
+        self.backup_dir = backup_dir
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        loss = (logs or {}).get("loss")
+        if loss is None:
+            return
+        loss = float(loss)
+        if math.isfinite(loss):
+            return
+        kept = self.backup_dir if _has_backup(self.backup_dir) else None
+        raise TrainingDivergedError(
+            _diverged_message(self._epoch, batch, loss, self.backup_dir, kept),
+            epoch=self._epoch,
+            batch=batch,
+            loss=loss,
+            backup_dir=kept,
+        )
+
+
+def _diverged_message(
+    epoch: int, batch: int, loss: float, backup_dir: str | None, kept: str | None
+) -> str:
+    msg = (
+        f"Training diverged: the loss became non-finite (NaN or inf; got {loss}) "
+        f"at epoch {epoch + 1}, batch {batch + 1} (counting from 1, as the "
+        "progress bar does). Try a lower `learning_rate` (e.g. 10x smaller) or a "
+        "smaller `clipnorm`, and check the inputs and targets for NaN/inf."
+    )
+    if kept is not None:
+        msg += (
+            f" The backup of the last completed epoch in {kept!r} was kept: "
+            "rerunning with the same `run_dir` resumes from it (with a new "
+            "`clipnorm` if you change it, but with the saved optimizer state, "
+            "learning rate included); delete that folder to start over instead."
+        )
+    elif backup_dir is not None:
+        msg += (
+            " No epoch had finished, so there is no backup to resume from; the "
+            "next run starts from scratch."
+        )
+    return msg
+
+
+def _read_history(path: str) -> tuple[list[str], list[dict[str, str]]]:
+    if not os.path.exists(path):
+        return [], []
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        return list(reader.fieldnames or []), rows
+
+
+def _write_history(path: str, fieldnames: list[str], rows: list[dict]) -> None:
+    if not rows:
+        os.remove(path)  # CSVLogger then starts a new file with a header
+        return
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _as_float(text: Any) -> float:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+class _ResumeBookkeeping(keras.callbacks.Callback):
+    """Carry the callbacks' memory across a ``BackupAndRestore`` resume.
+
+    ``BackupAndRestore`` restores weights, optimizer state and the epoch counter,
+    but ``EarlyStopping`` and ``ModelCheckpoint`` start a resumed run with no
+    memory of the best epoch. This callback reads the rows of ``history.csv``
+    written before the resume point, drops any rows at or after it (so the file
+    holds one row per epoch of the current run), and seeds ``checkpoint.best`` and
+    the early-stopping state (best value, epoch, wait counter and best weights,
+    the latter read from ``best.keras``). Both monitor a loss, so lower is better.
+
+    It must come after ``BackupAndRestore`` and ``EarlyStopping`` and before
+    ``CSVLogger`` in the callback list, because ``on_train_begin`` runs in order.
+    """
+
+    def __init__(
+        self,
+        history_path: str,
+        best_path: str,
+        checkpoint: keras.callbacks.ModelCheckpoint,
+        early_stopping: keras.callbacks.EarlyStopping | None = None,
+    ):
+        super().__init__()
+        self.history_path = history_path
+        self.best_path = best_path
+        self.checkpoint = checkpoint
+        self.early_stopping = early_stopping
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        # BackupAndRestore announces the resume epoch only through this attribute.
+        start = int(getattr(self.model, "_initial_epoch", None) or 0)
+        fieldnames, rows = _read_history(self.history_path)
+        if "epoch" not in fieldnames:
+            return
+        kept = [row for row in rows if int(row["epoch"]) < start]
+        if len(kept) != len(rows):
+            _write_history(self.history_path, fieldnames, kept)
+        values = [_as_float(row.get(self.checkpoint.monitor)) for row in kept]
+        finite = [v for v in values if not math.isnan(v)]
+        if not finite:
+            return
+        best = min(finite)
+        best_epoch = int(kept[values.index(best)]["epoch"])
+        self.checkpoint.best = best
+        if self.early_stopping is not None:
+            self._seed_early_stopping(best, best_epoch, start)
+
+    def _seed_early_stopping(self, best: float, best_epoch: int, start: int) -> None:
+        stopper = self.early_stopping
+        if stopper.restore_best_weights:
+            if best_epoch == start - 1:
+                weights = self.model.get_weights()
+            else:
+                weights = self._load_best_weights()
+                if weights is None:
+                    return
+            stopper.best_weights = weights
+        stopper.best = best
+        stopper.best_epoch = best_epoch
+        stopper.wait = start - 1 - best_epoch
+
+    def _load_best_weights(self) -> list | None:
+        try:
+            best_model = keras.saving.load_model(self.best_path, compile=False)
+            weights = best_model.get_weights()
+        except Exception as error:  # noqa: BLE001 - any failure means "no weights"
+            weights, reason = None, repr(error)
+        else:
+            same = len(weights) == len(self.model.weights)
+            reason = None if same else "its weights do not match the model"
+        if reason is not None:
+            warnings.warn(
+                f"Could not read the best weights from {self.best_path!r} "
+                f"({reason}); early stopping will restore the best weights seen "
+                "since the resume.",
+                stacklevel=2,
+            )
+            return None
+        return weights

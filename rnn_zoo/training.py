@@ -1,0 +1,550 @@
+"""Training: reproducible seeds and a `fit` that wires the callbacks you want anyway.
+
+`fit` compiles (with gradient clipping), trains, stops early and restores the best
+weights, guards against NaN, and with a ``run_dir`` keeps a resumable backup, the
+best model and a CSV history. With a ``tf.distribute`` strategy it builds and
+compiles the model inside ``strategy.scope()``.
+
+Example:
+    >>> import keras, numpy as np
+    >>> set_seed(0)
+    >>> def build():
+    ...     inputs = keras.Input((5, 2))
+    ...     hidden = keras.layers.LSTM(4, name="lstm")(inputs)
+    ...     return keras.Model(inputs, keras.layers.Dense(1, name="head")(hidden))
+    >>> X, y = np.zeros((8, 5, 2), "float32"), np.zeros((8, 1), "float32")
+    >>> history = fit(build, (X, y), epochs=2, loss="mse", batch_size=4, verbose=0)
+    >>> history.epoch, history.model.get_layer("lstm").units
+    ([0, 1], 4)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+from rnn_zoo._validation import (
+    check_float,
+    check_int,
+    check_one_of,
+    check_type,
+    error_message,
+)
+from rnn_zoo.callbacks import StopOnNaN, TrainingDivergedError, _ResumeBookkeeping
+
+__all__ = ["set_seed", "fit", "StopOnNaN", "TrainingDivergedError"]
+
+_DEFAULT_BATCH_SIZE = 32
+
+
+def set_seed(seed: int, *, deterministic: bool = False) -> None:
+    """Seed Python's ``random``, NumPy and TensorFlow/Keras in one call.
+
+    Calls ``keras.utils.set_random_seed``. Call it before building a model: the
+    same seed then gives the same initial weights and, with the same data order,
+    the same training run.
+
+    Args:
+        seed: int. A non-negative integer seed.
+        deterministic: bool. Also call
+            ``tf.config.experimental.enable_op_determinism()`` so TensorFlow ops
+            (and ``tf.data``) give bit-identical results run after run, at some
+            cost in speed. This cannot be switched off again within the process.
+            Defaults to False (the current setting is left as it is).
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: If ``seed`` is not an integer (bools are rejected) or
+            ``deterministic`` is not a bool.
+        ValueError: If ``seed`` is negative.
+
+    Example:
+        >>> import numpy as np
+        >>> set_seed(42)
+        >>> first = np.random.rand(3)
+        >>> set_seed(42)
+        >>> bool((np.random.rand(3) == first).all())
+        True
+        >>> set_seed(-1)
+        Traceback (most recent call last):
+        ...
+        ValueError: `seed` must be a non-negative integer. Received: seed=-1
+    """
+    seed = check_int(seed, "seed", minimum=0)
+    check_type(deterministic, "deterministic", bool, "a bool")
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+
+def fit(
+    model: keras.Model | Callable[[], keras.Model],
+    train: Any,
+    *,
+    validation: Any = None,
+    epochs: int = 10,
+    batch_size: int | None = None,
+    optimizer: str | keras.optimizers.Optimizer | None = None,
+    learning_rate: float = 1e-3,
+    loss: Any = None,
+    metrics: Sequence[Any] | None = None,
+    clipnorm: float | None = 1.0,
+    early_stopping: int | None = 5,
+    run_dir: str | os.PathLike | None = None,
+    strategy: tf.distribute.Strategy | None = None,
+    shuffle: bool | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] | None = None,
+    verbose: str | int = "auto",
+) -> keras.callbacks.History:
+    """Compile (if asked) and train a model with the usual safety callbacks.
+
+    Always wired in: `StopOnNaN` (raises `TrainingDivergedError` on the first NaN
+    or inf batch loss) and, unless ``early_stopping`` is None,
+    ``keras.callbacks.EarlyStopping(patience=early_stopping,
+    restore_best_weights=True)`` monitoring ``val_loss`` when ``validation`` is
+    given, else ``loss``. With ``run_dir`` also:
+
+    - ``run_dir/backup/``: ``keras.callbacks.BackupAndRestore``, saved after every
+      epoch and deleted when training ends normally (early stopping included). If a
+      run is interrupted (crash, ``KeyboardInterrupt``, `TrainingDivergedError`),
+      rerunning the same call with a fresh model and the same ``run_dir`` resumes
+      after the last completed epoch, with the weights and optimizer state
+      (Adam moments, step count, learning rate) of that epoch. Early stopping's
+      best epoch and patience and ``best.keras``'s best value carry over too.
+    - ``run_dir/best.keras``: the model of the best epoch (same monitor).
+    - ``run_dir/history.csv``: one row per epoch of the current run (rows from an
+      abandoned earlier run at or after the resume point are dropped).
+
+    A resumed run ends with the same weights as an uninterrupted one when the data
+    order does not depend on how many epochs ran in this process: use
+    ``shuffle=False`` with arrays, or a ``tf.data`` pipeline in a fixed order
+    (a reshuffling pipeline starts its sequence of orders again), plus
+    ``set_seed(seed, deterministic=True)``. Dropout layers draw new masks.
+
+    Args:
+        model: A built ``keras.Model``, or a model factory: a callable with no
+            arguments returning one. With ``strategy``, pass a factory (or a model
+            created inside ``strategy.scope()``); it is called in the scope.
+        train: Training data: a batched ``tf.data.Dataset`` (or
+            ``keras.utils.PyDataset``) yielding ``(inputs, targets)``, or a tuple
+            ``(X, y)`` of arrays shaped ``(samples, timesteps, features)`` and
+            ``(samples, ...)``.
+        validation: Validation data in the same forms as ``train``, or None.
+            Defaults to None.
+        epochs: int. Total number of epochs (a resumed run counts the epochs
+            already done). Defaults to 10.
+        batch_size: int or None. Global batch size for array inputs (split across
+            replicas with ``strategy``); must be None for datasets, which come
+            batched. Defaults to None, meaning 32 for arrays.
+        optimizer: An optimizer name (``"adam"``, ``"sgd"``, ``"rmsprop"``, ...),
+            built with ``learning_rate`` and ``clipnorm``, or a
+            ``keras.optimizers.Optimizer`` used as is (``learning_rate`` and
+            ``clipnorm`` are then ignored; with ``strategy`` a copy is made from
+            its config inside the scope). Defaults to None, meaning ``"adam"``.
+        learning_rate: float. Learning rate for a named optimizer. Defaults to 1e-3.
+        loss: A loss name or ``keras.losses.Loss``. Required unless ``model`` is
+            already compiled, in which case leaving ``loss``, ``optimizer`` and
+            ``metrics`` all None keeps the model's own compile (and ignores
+            ``learning_rate`` and ``clipnorm``). Defaults to None.
+        metrics: List of metrics to compile with, or None. Defaults to None.
+        clipnorm: float or None. Clip each gradient to this L2 norm (optimizer
+            ``clipnorm``); None disables clipping. Defaults to 1.0.
+        early_stopping: int or None. Patience in epochs; None disables early
+            stopping. Defaults to 5.
+        run_dir: str, path or None. Folder for the backup, ``best.keras`` and
+            ``history.csv`` described above; created if missing. Defaults to None.
+        strategy: A ``tf.distribute.Strategy`` or None. Defaults to None.
+        shuffle: bool or None. Shuffle array inputs before each epoch; must be
+            None for datasets (shuffle the dataset itself). Defaults to None,
+            meaning True for arrays.
+        callbacks: Extra ``keras.callbacks.Callback`` objects, run after the ones
+            above (so after the backup of each epoch). Defaults to None.
+        verbose: ``"auto"``, 0, 1 or 2, as in ``keras.Model.fit``. Defaults to
+            ``"auto"``.
+
+    Returns:
+        The ``keras.callbacks.History`` of this call: ``history.history`` maps
+        metric names to per-epoch lists, ``history.epoch`` lists the 0-based epochs
+        run (starting after the resume point when resuming), and
+        ``history.model`` is the trained model (the one a factory built).
+
+    Raises:
+        TypeError: If an argument has the wrong type, e.g. ``model`` is neither a
+            ``keras.Model`` nor a callable returning one.
+        ValueError: If an argument is out of range; if ``loss`` is missing for an
+            uncompiled model; if ``model`` was not created in ``strategy``'s scope;
+            if a stateful recurrent layer would be split across replicas; or if
+            ``batch_size`` is not divisible by ``strategy.num_replicas_in_sync``.
+        TrainingDivergedError: If the training loss becomes NaN or inf. With
+            ``run_dir``, the backup of the last completed epoch is kept.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> inputs = keras.Input((5, 2))
+        >>> outputs = keras.layers.Dense(1)(keras.layers.LSTM(4)(inputs))
+        >>> model = keras.Model(inputs, outputs)
+        >>> X, y = np.zeros((8, 5, 2), "float32"), np.zeros((8, 1), "float32")
+        >>> history = fit(model, (X, y), epochs=3, loss="mse", verbose=0)
+        >>> history.epoch, sorted(history.history), model.optimizer.clipnorm
+        ([0, 1, 2], ['loss'], 1.0)
+        >>> fit(model, (X, y), epochs=0, loss="mse")
+        Traceback (most recent call last):
+        ...
+        ValueError: `epochs` must be a positive integer. Received: epochs=0
+    """
+    epochs = check_int(epochs, "epochs", minimum=1)
+    learning_rate = check_float(
+        learning_rate, "learning_rate", low=0.0, low_inclusive=False
+    )
+    clipnorm = check_float(
+        clipnorm, "clipnorm", low=0.0, low_inclusive=False, allow_none=True
+    )
+    early_stopping = check_int(
+        early_stopping, "early_stopping", minimum=0, allow_none=True
+    )
+    check_one_of(verbose, "verbose", ("auto", 0, 1, 2))
+    if strategy is not None:
+        check_type(
+            strategy,
+            "strategy",
+            tf.distribute.Strategy,
+            "a tf.distribute.Strategy or None",
+        )
+    callbacks = _check_callbacks(callbacks)
+    run_dir = _prepare_run_dir(run_dir)
+    arrays = _check_data(train, "train")
+    if validation is not None:
+        _check_data(validation, "validation")
+    batch_size, shuffle = _check_batching(arrays, batch_size, shuffle)
+    if not isinstance(model, keras.Model) and (
+        isinstance(model, keras.layers.Layer) or not callable(model)
+    ):
+        raise TypeError(
+            error_message("model", "a keras.Model or a callable returning one", model)
+        )
+
+    model = _materialize(model, strategy)
+    if strategy is not None:
+        _check_distributable(model, strategy, batch_size, train)
+    _maybe_compile(model, strategy, optimizer, learning_rate, loss, metrics, clipnorm)
+
+    monitor = "val_loss" if validation is not None else "loss"
+    wired = _wire_callbacks(run_dir, monitor, early_stopping)
+    # Keras warns about shuffle=True (its default) with a dataset.
+    fit_kwargs = {"batch_size": batch_size, "shuffle": shuffle if arrays else False}
+    x, y = train if arrays else (train, None)
+    if isinstance(validation, list):
+        validation = tuple(validation)
+    try:
+        return model.fit(
+            x,
+            y,
+            validation_data=validation,
+            epochs=epochs,
+            callbacks=[*wired, *callbacks],
+            verbose=verbose,
+            **fit_kwargs,
+        )
+    finally:
+        # BackupAndRestore leaves the resume epoch on the model; a later fit of the
+        # same model without a backup would otherwise silently skip epochs.
+        model._initial_epoch = None
+        for callback in wired:
+            if isinstance(callback, keras.callbacks.CSVLogger):
+                callback.on_train_end()  # closes the file after an interruption
+
+
+def _check_callbacks(callbacks: Any) -> list[keras.callbacks.Callback]:
+    allowed = "a list of keras.callbacks.Callback objects or None"
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)) or not all(
+        isinstance(c, keras.callbacks.Callback) for c in callbacks
+    ):
+        raise TypeError(error_message("callbacks", allowed, callbacks))
+    return list(callbacks)
+
+
+def _prepare_run_dir(run_dir: Any) -> str | None:
+    if run_dir is None:
+        return None
+    check_type(run_dir, "run_dir", (str, os.PathLike), "a folder path or None")
+    run_dir = os.fspath(run_dir)
+    if os.path.exists(run_dir) and not os.path.isdir(run_dir):
+        raise ValueError(
+            error_message(
+                "run_dir",
+                "a folder (existing or new)",
+                run_dir,
+                "It is a file; pass a folder path",
+            )
+        )
+    os.makedirs(run_dir, exist_ok=True)
+    return run_dir
+
+
+def _check_data(data: Any, name: str) -> bool:
+    """Return True for an ``(X, y)`` pair of arrays, False for a dataset."""
+    if isinstance(data, (tf.data.Dataset, keras.utils.PyDataset)):
+        return False
+    allowed = (
+        "a batched tf.data.Dataset, a keras.utils.PyDataset, or a tuple (X, y) "
+        "of arrays"
+    )
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(error_message(name, allowed, data))
+    features, targets = data
+    if hasattr(features, "__len__") and hasattr(targets, "__len__"):
+        if len(features) != len(targets):
+            raise ValueError(
+                error_message(
+                    name,
+                    "a tuple (X, y) with as many samples in X as in y",
+                    data,
+                    f"Got {len(features)} and {len(targets)} samples",
+                )
+            )
+    return True
+
+
+def _check_batching(
+    arrays: bool, batch_size: Any, shuffle: Any
+) -> tuple[int | None, bool | None]:
+    if shuffle is not None:
+        check_type(shuffle, "shuffle", bool, "a bool or None")
+    if not arrays:
+        for name, value, remedy in (
+            ("batch_size", batch_size, "Batch the dataset itself: `ds.batch(n)`"),
+            ("shuffle", shuffle, "Shuffle the dataset itself: `ds.shuffle(n)`"),
+        ):
+            if value is not None:
+                raise ValueError(
+                    error_message(name, "None when `train` is a dataset", value, remedy)
+                )
+        return None, None
+    batch_size = check_int(batch_size, "batch_size", minimum=1, allow_none=True)
+    return (
+        _DEFAULT_BATCH_SIZE if batch_size is None else batch_size,
+        True if shuffle is None else shuffle,
+    )
+
+
+def _materialize(
+    model: keras.Model | Callable[[], keras.Model],
+    strategy: tf.distribute.Strategy | None,
+) -> keras.Model:
+    """Return the model, calling a factory (inside the strategy's scope)."""
+    if isinstance(model, keras.Model):
+        if strategy is not None and not _created_in_scope(model, strategy):
+            raise ValueError(
+                "`model` must be created inside `strategy.scope()` when `strategy` "
+                "is given. Received: a model built outside it. Pass a factory "
+                "instead, e.g. `fit(lambda: build_forecaster(...), train, "
+                "strategy=strategy)`, and `fit` builds it in the scope"
+            )
+        return model
+    if strategy is None:
+        built = model()
+    else:
+        with strategy.scope():
+            built = model()
+    if not isinstance(built, keras.Model):
+        raise TypeError(
+            error_message(
+                "model",
+                "a keras.Model or a callable returning one",
+                model,
+                f"The callable returned {type(built).__name__}",
+            )
+        )
+    return built
+
+
+def _created_in_scope(model: keras.Model, strategy: tf.distribute.Strategy) -> bool:
+    if model.weights:
+        return all(
+            strategy.extended.variable_created_in_scope(weight.value)
+            for weight in model.weights
+        )
+    return model.distribute_strategy is strategy
+
+
+def _stateful_layer_names(model: keras.Model) -> list[str]:
+    """Names of stateful layers, looking into nested models and RNN wrappers."""
+    names, stack, seen = [], [model], set()
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if getattr(layer, "stateful", False) is True:
+            names.append(layer.name)
+        stack.extend(getattr(layer, "layers", None) or [])
+        for attribute in ("layer", "forward_layer", "backward_layer"):
+            child = getattr(layer, attribute, None)
+            if isinstance(child, keras.layers.Layer):
+                stack.append(child)
+    return sorted(set(names))
+
+
+def _check_distributable(
+    model: keras.Model,
+    strategy: tf.distribute.Strategy,
+    batch_size: int | None,
+    train: Any,
+) -> None:
+    replicas = strategy.num_replicas_in_sync
+    if replicas <= 1:
+        return
+    stateful = _stateful_layer_names(model)
+    if stateful:
+        raise ValueError(
+            f"`model` must not contain stateful recurrent layers when `strategy` "
+            f"has more than one replica: a stateful layer carries its state from "
+            f"one batch to the next, which cannot be split across {replicas} "
+            f"replicas. Received: stateful layers {stateful}. Train without "
+            "`strategy`, or build the model with `stateful=False`"
+        )
+    if batch_size is None:
+        batch_size = _static_batch_size(train)
+        if batch_size is None:
+            return
+    if batch_size % replicas:
+        lower = batch_size // replicas * replicas
+        options = [n for n in (lower, lower + replicas) if n > 0]
+        raise ValueError(
+            error_message(
+                "batch_size",
+                f"divisible by the number of replicas ({replicas}, "
+                "`strategy.num_replicas_in_sync`) so every replica gets an equal "
+                "share",
+                batch_size,
+                "Use " + " or ".join(str(n) for n in options),
+            )
+        )
+
+
+def _static_batch_size(data: Any) -> int | None:
+    if not isinstance(data, tf.data.Dataset):
+        return None
+    spec = tf.nest.flatten(data.element_spec)[0]
+    shape = getattr(spec, "shape", None)
+    if shape is None or shape.rank in (None, 0):
+        return None
+    return shape[0]
+
+
+def _maybe_compile(
+    model: keras.Model,
+    strategy: tf.distribute.Strategy | None,
+    optimizer: Any,
+    learning_rate: float,
+    loss: Any,
+    metrics: Any,
+    clipnorm: float | None,
+) -> None:
+    if loss is None:
+        if not model.compiled:
+            raise ValueError(
+                error_message(
+                    "loss",
+                    "given when `model` is not compiled",
+                    None,
+                    'Pass e.g. loss="mse" for regression or '
+                    'loss="sparse_categorical_crossentropy" for classes',
+                )
+            )
+        if optimizer is not None or metrics is not None:
+            raise ValueError(
+                error_message(
+                    "loss",
+                    "given when `optimizer` or `metrics` is, since `fit` then "
+                    "recompiles the compiled `model`",
+                    None,
+                    "Pass the loss too, or leave all three None to keep the "
+                    "model's compile",
+                )
+            )
+        return
+    if optimizer is not None and not isinstance(
+        optimizer, (str, keras.optimizers.Optimizer)
+    ):
+        raise TypeError(
+            error_message(
+                "optimizer", "an optimizer name, a keras optimizer or None", optimizer
+            )
+        )
+    if strategy is None:
+        model.compile(
+            optimizer=_make_optimizer(optimizer, learning_rate, clipnorm),
+            loss=loss,
+            metrics=metrics,
+        )
+        return
+    with strategy.scope():
+        if isinstance(optimizer, keras.optimizers.Optimizer):
+            optimizer = optimizer.__class__.from_config(optimizer.get_config())
+        model.compile(
+            optimizer=_make_optimizer(optimizer, learning_rate, clipnorm),
+            loss=loss,
+            metrics=metrics,
+        )
+
+
+def _make_optimizer(
+    optimizer: str | keras.optimizers.Optimizer | None,
+    learning_rate: float,
+    clipnorm: float | None,
+) -> keras.optimizers.Optimizer:
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return optimizer
+    name = "adam" if optimizer is None else optimizer
+    config = {"learning_rate": learning_rate, "clipnorm": clipnorm}
+    try:
+        return keras.optimizers.get({"class_name": name, "config": config})
+    except ValueError:
+        raise ValueError(
+            error_message(
+                "optimizer",
+                "a Keras optimizer name such as 'adam', 'adamw', 'sgd' or "
+                "'rmsprop', a keras.optimizers.Optimizer, or None",
+                optimizer,
+            )
+        ) from None
+
+
+def _wire_callbacks(
+    run_dir: str | None, monitor: str, early_stopping: int | None
+) -> list[keras.callbacks.Callback]:
+    """The callbacks `fit` adds, in an order that matters (see each comment)."""
+    backup_dir = None if run_dir is None else os.path.join(run_dir, "backup")
+    wired: list[keras.callbacks.Callback] = [StopOnNaN(backup_dir=backup_dir)]
+    stopper = None
+    if run_dir is not None:
+        # Restores weights and epoch in on_train_begin, before anything reads them.
+        wired.append(keras.callbacks.BackupAndRestore(backup_dir=backup_dir))
+    if early_stopping is not None:
+        stopper = keras.callbacks.EarlyStopping(
+            monitor=monitor, patience=early_stopping, restore_best_weights=True
+        )
+        wired.append(stopper)
+    if run_dir is not None:
+        best_path = os.path.join(run_dir, "best.keras")
+        history_path = os.path.join(run_dir, "history.csv")
+        checkpoint = keras.callbacks.ModelCheckpoint(
+            best_path, monitor=monitor, save_best_only=True
+        )
+        wired += [
+            checkpoint,
+            # After BackupAndRestore and EarlyStopping, before CSVLogger opens the
+            # file: seeds their memory of the best epoch on a resumed run.
+            _ResumeBookkeeping(history_path, best_path, checkpoint, stopper),
+            keras.callbacks.CSVLogger(history_path, append=True),
+        ]
+    return wired
