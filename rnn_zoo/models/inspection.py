@@ -187,10 +187,12 @@ class FusedKernelReport(list):
             ]
             return "  ".join([*cells, row[4]]).rstrip()
 
-        lines = [line(header)]
-        for record, row in zip(self, rows, strict=True):
-            lines.append(line(row))
-            lines.extend(f"    note: {note}" for note in record.notes)
+        lines = [line(header), *(line(row) for row in rows)]
+        notes: dict[str, list[str]] = {}  # each distinct note once, with its layers
+        for record in self:
+            for note in record.notes:
+                notes.setdefault(note, []).append(record.layer)
+        lines += [f"note ({', '.join(names)}): {n}" for n, names in notes.items()]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:

@@ -132,6 +132,7 @@ def test_masked_input_adds_a_note_not_a_reason():
         assert len(record.notes) == 1
         assert "right-padded" in record.notes[0]
         assert "padding='post'" in record.notes[0]
+    assert str(report).splitlines()[-1].startswith("note (lstm, gru): masked input")
 
 
 def test_a_single_layer_and_a_model_without_rnns():
