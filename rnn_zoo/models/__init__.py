@@ -17,8 +17,8 @@ _LAZY = {
     "build_char_lm": "language_model",
     "build_forecaster": "forecaster",
     "load_model": "serialization",
-    "fused_kernel_report": "inspection",
-    "explain": "inspection",
+    "fused_kernel_report": "fused_kernels",
+    "explain": "shapes",
 }
 
 __all__ = [*_LAZY, "reference"]

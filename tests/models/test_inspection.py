@@ -1,4 +1,4 @@
-"""Tests for rnn_zoo.models.inspection: fused-kernel report and explain()."""
+"""Tests for the fused-kernel report and explain() (rnn_zoo.models)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 import rnn_zoo
-from rnn_zoo.models.inspection import (
+from rnn_zoo.models.fused_kernels import (
     FusedKernelRecord,
     FusedKernelReport,
-    explain,
     fused_kernel_report,
 )
+from rnn_zoo.models.shapes import explain
 
 
 def _model(layer: keras.layers.Layer, shape=(5, 3)) -> keras.Model:
