@@ -238,7 +238,7 @@ class _ResumeBookkeeping(keras.callbacks.Callback):
         try:
             best_model = keras.saving.load_model(self.best_path, compile=False)
             weights = best_model.get_weights()
-        except Exception as error:  # noqa: BLE001 - any failure means "no weights"
+        except Exception as error:  # any failure means "no best weights"
             weights, reason = None, repr(error)
         else:
             same = len(weights) == len(self.model.weights)
@@ -252,3 +252,34 @@ class _ResumeBookkeeping(keras.callbacks.Callback):
             )
             return None
         return weights
+
+
+def _fit_callbacks(
+    run_dir: str | None, monitor: str, early_stopping: int | None
+) -> list[keras.callbacks.Callback]:
+    """The callbacks `fit` adds, in an order that matters (see each comment)."""
+    backup_dir = None if run_dir is None else os.path.join(run_dir, "backup")
+    wired: list[keras.callbacks.Callback] = [StopOnNaN(backup_dir=backup_dir)]
+    stopper = None
+    if run_dir is not None:
+        # Restores weights and epoch in on_train_begin, before anything reads them.
+        wired.append(keras.callbacks.BackupAndRestore(backup_dir=backup_dir))
+    if early_stopping is not None:
+        stopper = keras.callbacks.EarlyStopping(
+            monitor=monitor, patience=early_stopping, restore_best_weights=True
+        )
+        wired.append(stopper)
+    if run_dir is not None:
+        best_path = os.path.join(run_dir, "best.keras")
+        history_path = os.path.join(run_dir, "history.csv")
+        checkpoint = keras.callbacks.ModelCheckpoint(
+            best_path, monitor=monitor, save_best_only=True
+        )
+        wired += [
+            checkpoint,
+            # After BackupAndRestore and EarlyStopping, before CSVLogger opens the
+            # file: seeds their memory of the best epoch on a resumed run.
+            _ResumeBookkeeping(history_path, best_path, checkpoint, stopper),
+            keras.callbacks.CSVLogger(history_path, append=True),
+        ]
+    return wired

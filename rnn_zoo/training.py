@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,7 +35,7 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
-from rnn_zoo.callbacks import StopOnNaN, TrainingDivergedError, _ResumeBookkeeping
+from rnn_zoo.callbacks import StopOnNaN, TrainingDivergedError, _fit_callbacks
 
 __all__ = ["set_seed", "fit", "StopOnNaN", "TrainingDivergedError"]
 
@@ -216,18 +217,19 @@ def fit(
             tf.distribute.Strategy,
             "a tf.distribute.Strategy or None",
         )
+    if optimizer is not None:
+        check_type(
+            optimizer,
+            "optimizer",
+            (str, keras.optimizers.Optimizer),
+            "an optimizer name, a keras.optimizers.Optimizer or None",
+        )
     callbacks = _check_callbacks(callbacks)
-    run_dir = _prepare_run_dir(run_dir)
     arrays = _check_data(train, "train")
     if validation is not None:
         _check_data(validation, "validation")
     batch_size, shuffle = _check_batching(arrays, batch_size, shuffle)
-    if not isinstance(model, keras.Model) and (
-        isinstance(model, keras.layers.Layer) or not callable(model)
-    ):
-        raise TypeError(
-            error_message("model", "a keras.Model or a callable returning one", model)
-        )
+    run_dir = _prepare_run_dir(run_dir)
 
     model = _materialize(model, strategy)
     if strategy is not None:
@@ -235,7 +237,7 @@ def fit(
     _maybe_compile(model, strategy, optimizer, learning_rate, loss, metrics, clipnorm)
 
     monitor = "val_loss" if validation is not None else "loss"
-    wired = _wire_callbacks(run_dir, monitor, early_stopping)
+    wired = _fit_callbacks(run_dir, monitor, early_stopping)
     # Keras warns about shuffle=True (its default) with a dataset.
     fit_kwargs = {"batch_size": batch_size, "shuffle": shuffle if arrays else False}
     x, y = train if arrays else (train, None)
@@ -299,18 +301,22 @@ def _check_data(data: Any, name: str) -> bool:
     )
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(error_message(name, allowed, data))
-    features, targets = data
-    if hasattr(features, "__len__") and hasattr(targets, "__len__"):
-        if len(features) != len(targets):
-            raise ValueError(
-                error_message(
-                    name,
-                    "a tuple (X, y) with as many samples in X as in y",
-                    data,
-                    f"Got {len(features)} and {len(targets)} samples",
-                )
+    n_features, n_targets = (_n_samples(part) for part in data)
+    if None not in (n_features, n_targets) and n_features != n_targets:
+        raise ValueError(
+            error_message(
+                name,
+                "a tuple (X, y) with as many samples in X as in y",
+                data,
+                f"Got {n_features} and {n_targets} samples",
             )
+        )
     return True
+
+
+def _n_samples(array: Any) -> int | None:
+    shape = getattr(array, "shape", None)
+    return shape[0] if shape else None  # None for dicts/lists of inputs
 
 
 def _check_batching(
@@ -340,6 +346,11 @@ def _materialize(
     strategy: tf.distribute.Strategy | None,
 ) -> keras.Model:
     """Return the model, calling a factory (inside the strategy's scope)."""
+    allowed = "a keras.Model or a callable returning one"
+    if not isinstance(model, keras.Model) and (
+        isinstance(model, keras.layers.Layer) or not callable(model)
+    ):
+        raise TypeError(error_message("model", allowed, model))
     if isinstance(model, keras.Model):
         if strategy is not None and not _created_in_scope(model, strategy):
             raise ValueError(
@@ -349,21 +360,16 @@ def _materialize(
                 "strategy=strategy)`, and `fit` builds it in the scope"
             )
         return model
-    if strategy is None:
+    with _scope(strategy):
         built = model()
-    else:
-        with strategy.scope():
-            built = model()
     if not isinstance(built, keras.Model):
-        raise TypeError(
-            error_message(
-                "model",
-                "a keras.Model or a callable returning one",
-                model,
-                f"The callable returned {type(built).__name__}",
-            )
-        )
+        remedy = f"The callable returned {type(built).__name__}"
+        raise TypeError(error_message("model", allowed, model, remedy))
     return built
+
+
+def _scope(strategy: tf.distribute.Strategy | None) -> Any:
+    return contextlib.nullcontext() if strategy is None else strategy.scope()
 
 
 def _created_in_scope(model: keras.Model, strategy: tf.distribute.Strategy) -> bool:
@@ -384,13 +390,14 @@ def _stateful_layer_names(model: keras.Model) -> list[str]:
             continue
         seen.add(id(layer))
         if getattr(layer, "stateful", False) is True:
-            names.append(layer.name)
+            names.append(layer.name)  # a stateful Bidirectional: name the wrapper
+            continue
         stack.extend(getattr(layer, "layers", None) or [])
         for attribute in ("layer", "forward_layer", "backward_layer"):
             child = getattr(layer, attribute, None)
             if isinstance(child, keras.layers.Layer):
                 stack.append(child)
-    return sorted(set(names))
+    return sorted(names)
 
 
 def _check_distributable(
@@ -411,23 +418,25 @@ def _check_distributable(
             f"replicas. Received: stateful layers {stateful}. Train without "
             "`strategy`, or build the model with `stateful=False`"
         )
+    name, size = "batch_size", batch_size
     if batch_size is None:
-        batch_size = _static_batch_size(train)
-        if batch_size is None:
-            return
-    if batch_size % replicas:
-        lower = batch_size // replicas * replicas
-        options = [n for n in (lower, lower + replicas) if n > 0]
-        raise ValueError(
-            error_message(
-                "batch_size",
-                f"divisible by the number of replicas ({replicas}, "
-                "`strategy.num_replicas_in_sync`) so every replica gets an equal "
-                "share",
-                batch_size,
-                "Use " + " or ".join(str(n) for n in options),
-            )
+        name, size = "train", _static_batch_size(train)
+    if size is None or size % replicas == 0:
+        return
+    lower = size // replicas * replicas
+    options = [n for n in (lower, lower + replicas) if n > 0]
+    allowed = (
+        f"divisible by the number of replicas ({replicas}, "
+        "`strategy.num_replicas_in_sync`) so every replica gets an equal share"
+    )
+    if name == "train":
+        allowed = "batched with a size " + allowed
+        remedy = f"It is batched by {size}; use " + " or ".join(
+            f"`ds.batch({n})`" for n in options
         )
+        raise ValueError(error_message(name, allowed, train, remedy))
+    remedy = "Use " + " or ".join(str(n) for n in options)
+    raise ValueError(error_message(name, allowed, size, remedy))
 
 
 def _static_batch_size(data: Any) -> int | None:
@@ -472,23 +481,9 @@ def _maybe_compile(
                 )
             )
         return
-    if optimizer is not None and not isinstance(
-        optimizer, (str, keras.optimizers.Optimizer)
-    ):
-        raise TypeError(
-            error_message(
-                "optimizer", "an optimizer name, a keras optimizer or None", optimizer
-            )
-        )
-    if strategy is None:
-        model.compile(
-            optimizer=_make_optimizer(optimizer, learning_rate, clipnorm),
-            loss=loss,
-            metrics=metrics,
-        )
-        return
-    with strategy.scope():
-        if isinstance(optimizer, keras.optimizers.Optimizer):
+    with _scope(strategy):
+        if strategy is not None and isinstance(optimizer, keras.optimizers.Optimizer):
+            # Its variables must live in the scope: rebuild it there.
             optimizer = optimizer.__class__.from_config(optimizer.get_config())
         model.compile(
             optimizer=_make_optimizer(optimizer, learning_rate, clipnorm),
@@ -517,34 +512,3 @@ def _make_optimizer(
                 optimizer,
             )
         ) from None
-
-
-def _wire_callbacks(
-    run_dir: str | None, monitor: str, early_stopping: int | None
-) -> list[keras.callbacks.Callback]:
-    """The callbacks `fit` adds, in an order that matters (see each comment)."""
-    backup_dir = None if run_dir is None else os.path.join(run_dir, "backup")
-    wired: list[keras.callbacks.Callback] = [StopOnNaN(backup_dir=backup_dir)]
-    stopper = None
-    if run_dir is not None:
-        # Restores weights and epoch in on_train_begin, before anything reads them.
-        wired.append(keras.callbacks.BackupAndRestore(backup_dir=backup_dir))
-    if early_stopping is not None:
-        stopper = keras.callbacks.EarlyStopping(
-            monitor=monitor, patience=early_stopping, restore_best_weights=True
-        )
-        wired.append(stopper)
-    if run_dir is not None:
-        best_path = os.path.join(run_dir, "best.keras")
-        history_path = os.path.join(run_dir, "history.csv")
-        checkpoint = keras.callbacks.ModelCheckpoint(
-            best_path, monitor=monitor, save_best_only=True
-        )
-        wired += [
-            checkpoint,
-            # After BackupAndRestore and EarlyStopping, before CSVLogger opens the
-            # file: seeds their memory of the best epoch on a resumed run.
-            _ResumeBookkeeping(history_path, best_path, checkpoint, stopper),
-            keras.callbacks.CSVLogger(history_path, append=True),
-        ]
-    return wired

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from tensorflow.python.framework import config as tf_config
 
+from rnn_zoo.callbacks import _ResumeBookkeeping
 from rnn_zoo.training import fit, set_seed
 
 EPOCHS = 4
@@ -155,3 +156,65 @@ def test_starting_over_drops_the_old_history(
         )
     rows = _history_rows(tmp_path)
     assert [int(row["epoch"]) for row in rows] == [0, 1]
+
+
+def _bookkeeping(tmp_path, model, resume_epoch, rows):
+    """A resume bookkeeper over a hand-written history.csv, as after a restart."""
+    path = tmp_path / "history.csv"
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["epoch", "loss"])
+        writer.writeheader()
+        writer.writerows({"epoch": e, "loss": loss} for e, loss in enumerate(rows))
+    checkpoint = keras.callbacks.ModelCheckpoint(
+        tmp_path / "best.keras", monitor="loss", save_best_only=True
+    )
+    stopper = keras.callbacks.EarlyStopping(monitor="loss", restore_best_weights=True)
+    bookkeeper = _ResumeBookkeeping(
+        str(path), str(tmp_path / "best.keras"), checkpoint, stopper
+    )
+    model._initial_epoch = resume_epoch  # what BackupAndRestore sets
+    for callback in (stopper, checkpoint, bookkeeper):
+        callback.set_model(model)
+        callback.on_train_begin()
+    return checkpoint, stopper
+
+
+def test_bookkeeping_drops_stale_rows_and_seeds_the_best_epoch(
+    build_regressor, tmp_path
+):
+    best_model = build_regressor()
+    best_model.save(tmp_path / "best.keras")  # what ModelCheckpoint kept of epoch 0
+    model = build_regressor()  # the model being resumed, with other weights
+    checkpoint, stopper = _bookkeeping(tmp_path, model, 2, ["0.5", "nan", "0.1", "9"])
+    assert [row["epoch"] for row in _history_rows(tmp_path)] == ["0", "1"]
+    assert checkpoint.best == stopper.best == 0.5
+    assert (stopper.best_epoch, stopper.wait) == (0, 1)
+    for a, e in zip(stopper.best_weights, best_model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, e)
+
+
+def test_bookkeeping_warns_when_best_weights_cannot_be_read(build_regressor, tmp_path):
+    model = build_regressor()
+    with pytest.warns(UserWarning, match="Could not read the best weights"):
+        checkpoint, stopper = _bookkeeping(tmp_path, model, 2, ["0.5", "0.7"])
+    # best.keras is missing: early stopping starts afresh rather than restore the
+    # wrong weights, but best.keras is still only replaced by a better epoch.
+    assert checkpoint.best == 0.5
+    assert stopper.best is None and stopper.best_weights is None
+
+
+def test_bookkeeping_uses_current_weights_when_the_last_epoch_was_best(
+    build_regressor, tmp_path
+):
+    model = build_regressor()
+    checkpoint, stopper = _bookkeeping(tmp_path, model, 2, ["0.5", "0.2", "0.1"])
+    assert [row["epoch"] for row in _history_rows(tmp_path)] == ["0", "1"]
+    assert checkpoint.best == stopper.best == 0.2
+    assert (stopper.best_epoch, stopper.wait) == (1, 0)
+    for a, e in zip(stopper.best_weights, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, e)
+
+
+def test_bookkeeping_without_finite_values_changes_nothing(build_regressor, tmp_path):
+    checkpoint, stopper = _bookkeeping(tmp_path, build_regressor(), 1, ["nan", "NA"])
+    assert checkpoint.best is None and stopper.best is None

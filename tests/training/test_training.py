@@ -93,7 +93,7 @@ def test_fit_arrays_and_tf_data_give_the_same_losses(build_regressor, regression
     from_arrays = _fit_quiet(
         build_regressor(),
         (X, y),
-        validation=(X, y),
+        validation=[X, y],  # a list works like a tuple
         epochs=2,
         batch_size=4,
         shuffle=False,
