@@ -7,6 +7,8 @@
 - A private bookkeeping callback restores, on a resumed run, what
   ``BackupAndRestore`` does not: early stopping's memory of the best epoch,
   ``ModelCheckpoint``'s best value, and a ``history.csv`` with one row per epoch.
+
+``_fit_callbacks`` assembles the list `fit` uses, in the order these need.
 """
 
 from __future__ import annotations

@@ -118,6 +118,7 @@ def fit(
       after the last completed epoch, with the weights and optimizer state
       (Adam moments, step count, learning rate) of that epoch. Early stopping's
       best epoch and patience and ``best.keras``'s best value carry over too.
+      After a normal end there is no backup, so rerunning the call starts over.
     - ``run_dir/best.keras``: the model of the best epoch (same monitor).
     - ``run_dir/history.csv``: one row per epoch of the current run (rows from an
       abandoned earlier run at or after the resume point are dropped).
@@ -126,7 +127,8 @@ def fit(
     order does not depend on how many epochs ran in this process: use
     ``shuffle=False`` with arrays, or a ``tf.data`` pipeline in a fixed order
     (a reshuffling pipeline starts its sequence of orders again), plus
-    ``set_seed(seed, deterministic=True)``. Dropout layers draw new masks.
+    ``set_seed(seed, deterministic=True)``. Dropout is the exception: its random
+    state is not in the backup, so a resumed run draws different masks.
 
     Args:
         model: A built ``keras.Model``, or a model factory: a callable with no

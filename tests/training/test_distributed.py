@@ -170,17 +170,11 @@ def test_model_built_outside_the_scope_is_refused(child_results):
 # One replica needs no logical devices, so these run in this process. -------------
 
 
-def _regressor():
-    inputs = keras.Input((5, 2))
-    hidden = keras.layers.LSTM(4, stateful=False, name="lstm")(inputs)
-    return keras.Model(inputs, keras.layers.Dense(1, name="head")(hidden))
-
-
-def test_factory_is_built_and_compiled_in_the_scope(regression_data):
+def test_factory_is_built_and_compiled_in_the_scope(build_regressor, regression_data):
     strategy = tf.distribute.MirroredStrategy(["CPU:0"])
     optimizer = keras.optimizers.Adam(0.01)  # created outside: fit copies it
     history = fit(
-        _regressor,
+        build_regressor,
         regression_data,
         epochs=1,
         loss="mse",
@@ -195,16 +189,17 @@ def test_factory_is_built_and_compiled_in_the_scope(regression_data):
     assert model.optimizer is not optimizer
     assert model.optimizer.get_config()["learning_rate"] == pytest.approx(0.01)
     with pytest.raises(ValueError, match="must be created inside `strategy.scope"):
-        fit(_regressor(), regression_data, loss="mse", strategy=strategy)
+        fit(build_regressor(), regression_data, loss="mse", strategy=strategy)
     unbuilt = keras.Sequential([keras.layers.Dense(1)])  # no weights to inspect yet
     with pytest.raises(ValueError, match="must be created inside `strategy.scope"):
         fit(unbuilt, regression_data, loss="mse", strategy=strategy)
 
 
-class _TwoReplicas:
-    """Stands in for a 2-replica strategy where only the replica count matters."""
+class _Replicas:
+    """Stands in for a strategy where only the replica count matters."""
 
-    num_replicas_in_sync = 2
+    def __init__(self, count=2):
+        self.num_replicas_in_sync = count
 
 
 def _stateful_lstm(name):
@@ -227,11 +222,22 @@ def test_stateful_layers_are_found_wherever_they_hide(wrap, named):
         hidden = inner(inputs)
     model = keras.Model(inputs, keras.layers.Dense(1)(hidden))
     with pytest.raises(ValueError, match=rf"stateful layers \['{named}'\]"):
-        _check_distributable(model, _TwoReplicas(), 4, None)
+        _check_distributable(model, _Replicas(), 4, None)
 
 
-def test_replica_checks_pass_for_good_input():
-    model = _regressor()
-    _check_distributable(model, _TwoReplicas(), 4, None)
+def test_replica_checks_pass_for_good_input(build_regressor):
+    model = build_regressor()
+    _check_distributable(model, _Replicas(), 4, None)
     unknown_batch = tf.data.Dataset.from_tensor_slices(np.zeros((5, 5, 2))).batch(3)
-    _check_distributable(model, _TwoReplicas(), None, unknown_batch)
+    _check_distributable(model, _Replicas(), None, unknown_batch)
+
+
+@pytest.mark.parametrize(
+    ("replicas", "batch_size", "remedy"),
+    [(2, 3, "Use 2 or 4"), (3, 4, "Use 3 or 6"), (4, 2, "Use 4")],
+)
+def test_batch_size_remedy_names_the_nearest_multiples(
+    build_regressor, replicas, batch_size, remedy
+):
+    with pytest.raises(ValueError, match=rf"batch_size={batch_size}\. {remedy}$"):
+        _check_distributable(build_regressor(), _Replicas(replicas), batch_size, None)
