@@ -38,7 +38,11 @@ def test_check_int_range_and_none():
 @pytest.mark.parametrize(
     ("kwargs", "value", "allowed"),
     [
-        ({"low": 0.0, "high": 1.0, "high_inclusive": False}, 1.0, r"a number in \[0.0, 1.0\)"),
+        (
+            {"low": 0.0, "high": 1.0, "high_inclusive": False},
+            1.0,
+            r"a number in \[0.0, 1.0\)",
+        ),
         ({"low": 0.0, "low_inclusive": False}, 0.0, "a number > 0.0"),
         ({"low": 0.0}, -1.0, "a number >= 0.0"),
         ({"high": 1.0}, 2.0, "a number <= 1.0"),
@@ -66,7 +70,9 @@ def test_check_one_of_handles_unhashable():
 
 
 def test_check_type_and_long_repr():
-    with pytest.raises(TypeError, match=r"`text` must be a string. Received: text=array"):
+    with pytest.raises(
+        TypeError, match=r"`text` must be a string. Received: text=array"
+    ):
         v.check_type(np.zeros((3, 4)), "text", str, "a string")
     msg = v.error_message("x", "short", "y" * 200, remedy="Do this")
     assert msg.endswith("...'. Do this") or msg.endswith(".... Do this")

@@ -31,8 +31,6 @@ _MASK_NOTE = (
 )
 
 
-
-
 @dataclasses.dataclass(frozen=True)
 class FusedKernelRecord:
     """Fused-kernel eligibility of one recurrent layer.
