@@ -29,6 +29,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 test: $(STAMP)
+	$(BIN)/ruff check rnn_zoo tests benchmarks
 	$(BIN)/python -m pytest -q -ra --cov=rnn_zoo --cov-report=term-missing:skip-covered
 
 tutorials: $(STAMP)

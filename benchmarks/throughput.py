@@ -7,8 +7,9 @@ Keras, their ratio, and the achieved GFLOP/s as a fraction of this machine's
 float32 matmul peak, measured in the same run. If PyTorch is importable, a
 `torch.nn.LSTM`/`GRU` column is added (optional; not a dependency).
 
-The two Keras variants are timed in alternation (A, B, A, B, ...) and the best
-repetition of each is kept, so drift on a shared machine hits both alike.
+The two Keras variants are timed one training step at a time in alternation
+(A, B, A, B, ...) and the median step of each is kept, so drift on a shared
+machine hits both alike. FLOPs count the matmuls only (forward x 3 for training).
 
 Usage:
     python benchmarks/throughput.py            # full table (a few minutes on CPU)
@@ -83,15 +84,23 @@ def compiled(model):
     return model
 
 
-def time_keras(model, x, y, steps):
-    """Seconds per training step (after two warm-up steps that trace the graph)."""
+def time_keras_pair(model_a, model_b, x, y, steps):
+    """Median seconds per training step of two models, timed step by step in turn.
+
+    Two warm-up steps each trace the graphs; then A and B alternate one step at a
+    time, so drift on a shared machine hits both alike, and the median discards
+    stragglers.
+    """
     for _ in range(2):
-        model.train_on_batch(x, y)
-    t0 = time.perf_counter()
+        model_a.train_on_batch(x, y)
+        model_b.train_on_batch(x, y)
+    times = {id(model_a): [], id(model_b): []}
     for _ in range(steps):
-        loss = model.train_on_batch(x, y)
-    float(np.asarray(loss))
-    return (time.perf_counter() - t0) / steps
+        for model in (model_a, model_b):
+            t0 = time.perf_counter()
+            float(np.asarray(model.train_on_batch(x, y)))
+            times[id(model)].append(time.perf_counter() - t0)
+    return float(np.median(times[id(model_a)])), float(np.median(times[id(model_b)]))
 
 
 def time_torch(cell, vocab, embedding_dim, units, num_layers, batch, seq, steps):
@@ -140,13 +149,12 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--seq", type=int, default=100)
     parser.add_argument("--vocab", type=int, default=65)
-    parser.add_argument("--steps", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=15, help="timed steps each")
     parser.add_argument("--quick", action="store_true", help="tiny shapes")
     args = parser.parse_args(argv)
     if args.quick:
         args.embedding_dim, args.units, args.batch, args.seq = 16, 32, 8, 20
-        args.steps, args.repeats = 2, 1
+        args.steps = 3
 
     set_seed(0)
     peak = matmul_peak_gflops()
@@ -181,10 +189,9 @@ def main(argv=None):
             )
             zoo = compiled(build_char_lm(args.vocab, **kw))
             plain = compiled(plain_keras_char_lm(args.vocab, **kw))
-            t_zoo, t_plain = float("inf"), float("inf")
-            for _ in range(args.repeats):
-                t_zoo = min(t_zoo, time_keras(zoo, x, y, args.steps))
-                t_plain = min(t_plain, time_keras(plain, x, y, args.steps))
+            if zoo.count_params() != plain.count_params():
+                raise RuntimeError("rnn_zoo and plain Keras models differ in size")
+            t_zoo, t_plain = time_keras_pair(zoo, plain, x, y, args.steps)
             flops = tokens * training_flops_per_token(
                 cell, args.embedding_dim, args.units, layers, args.vocab
             )
