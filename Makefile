@@ -33,15 +33,16 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -ra --cov=rnn_zoo --cov-report=term-missing:skip-covered
 
 tutorials: $(STAMP)
-	@if [ -z "$(NOTEBOOKS)" ]; then \
-	  echo "No notebooks yet (notebooks/NN_topic.ipynb): nothing to execute."; exit 0; fi
-	@mkdir -p $(OUT)
-	@set -e; for nb in $(NOTEBOOKS); do \
+	@set -e; \
+	if [ -z "$(NOTEBOOKS)" ]; then \
+	  echo "No notebooks yet (notebooks/NN_topic.ipynb): nothing to execute."; exit 0; fi; \
+	mkdir -p $(OUT); \
+	for nb in $(NOTEBOOKS); do \
 	  echo "== $$nb"; \
 	  $(BIN)/papermill "$$nb" "$(OUT)/$$(basename $$nb)" --cwd notebooks -k python3; \
 	  $(BIN)/jupyter nbconvert --to html --log-level WARN "$(OUT)/$$(basename $$nb)"; \
-	done
-	@echo "Rendered notebooks are in $(OUT)/"
+	done; \
+	echo "Rendered notebooks are in $(OUT)/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check rnn_zoo tests benchmarks
