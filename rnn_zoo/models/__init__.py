@@ -7,8 +7,7 @@ use of a builder does.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from rnn_zoo._lazy import lazy_exports
 
 _LAZY = {
     "recurrent_stack": "recurrent",
@@ -17,23 +16,13 @@ _LAZY = {
     "build_char_lm": "language_model",
     "build_forecaster": "forecaster",
     "load_model": "serialization",
+    "save_model": "serialization",
     "fused_kernel_report": "fused_kernels",
     "explain": "shapes",
+    "reference": None,  # the submodule itself
 }
 
-__all__ = [*_LAZY, "reference"]
+__all__ = list(_LAZY)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "reference":
-        return importlib.import_module(f"{__name__}.reference")
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rnn_zoo.models' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)
