@@ -9,12 +9,9 @@ import numpy as np
 import pytest
 
 from rnn_zoo.models.forecaster import build_forecaster
+from tests.models.builder_checks import assert_round_trip, predict, two_training_steps
 
 CELLS = ("lstm", "gru", "rnn")
-
-
-def _predict(model, x):
-    return keras.ops.convert_to_numpy(model(x, training=False))
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -37,7 +34,7 @@ def test_forecaster_shape_and_names(cell, rng):
         assert model.input_shape == (None, 5, 3)
         assert model.output_shape == (None, 4, 2)
         assert not model.compiled
-        assert _predict(model, x).shape == (2, 4, 2)
+        assert predict(model, x).shape == (2, 4, 2)
 
 
 def test_forecast_is_head_reshaped_step_major(rng):
@@ -45,7 +42,7 @@ def test_forecast_is_head_reshaped_step_major(rng):
     model = build_forecaster(5, 3, horizon=3, n_targets=2, units=4)
     head = keras.Model(model.input, model.get_layer("head").output)
     x = rng.normal(size=(2, 5, 3)).astype("float32")
-    flat, forecast = _predict(head, x), _predict(model, x)
+    flat, forecast = predict(head, x), predict(model, x)
     assert flat.shape == (2, 6)
     for h, t in itertools.product(range(3), range(2)):
         np.testing.assert_array_equal(forecast[:, h, t], flat[:, h * 2 + t])
@@ -76,18 +73,9 @@ def test_forecaster_training_step_and_round_trip(
     )
     x = rng.normal(size=(2, 5, 3)).astype("float32")
     y = rng.normal(size=(2, 2, 1)).astype("float32")
-    model.compile(optimizer="adam", loss="mse", run_eagerly=True)
-    first = float(model.train_on_batch(x, y))
-    second = float(model.train_on_batch(x, y))
+    first, second = two_training_steps(model, x, y, "mse")
     assert np.isfinite(first) and second < first
-
-    path = tmp_path / "forecaster.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    assert [layer.name for layer in loaded.layers] == [
-        layer.name for layer in model.layers
-    ]
-    np.testing.assert_allclose(_predict(loaded, x), _predict(model, x), atol=1e-7)
+    assert_round_trip(model, x, tmp_path)
 
 
 def test_forecaster_rejects_bad_shapes():

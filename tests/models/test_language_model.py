@@ -7,13 +7,10 @@ import numpy as np
 import pytest
 
 from rnn_zoo.models.language_model import build_char_lm
+from tests.models.builder_checks import assert_round_trip, predict, two_training_steps
 
 CELLS = ("lstm", "gru", "rnn")
 LOSS = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-
-
-def _predict(model, x):
-    return keras.ops.convert_to_numpy(model(x, training=False))
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -34,7 +31,7 @@ def test_char_lm_shape_and_names(cell, rng):
         ]
         assert model.input_shape == (None, None)
         assert not model.compiled
-        assert _predict(model, tokens).shape == (2, 5, 12)
+        assert predict(model, tokens).shape == (2, 5, 12)
         for i in range(num_layers):
             layer = model.get_layer(f"rnn_{i}")
             assert isinstance(layer, keras.layers.RNN)  # plain, not Bidirectional
@@ -56,7 +53,7 @@ def test_fresh_model_loss_is_log_vocab_size(rng):
     targets = rng.integers(1, vocab_size, size=(8, 20))
     for cell in CELLS:
         model = build_char_lm(vocab_size, embedding_dim=16, units=32, cell=cell)
-        loss = float(LOSS(targets, _predict(model, tokens)))
+        loss = float(LOSS(targets, predict(model, tokens)))
         assert abs(loss - np.log(vocab_size)) < 0.1
 
 
@@ -67,15 +64,9 @@ def test_char_lm_training_step_and_round_trip(cell, num_layers, rng, tmp_path):
     )
     text = rng.integers(1, 12, size=(2, 6))
     x, y = text[:, :-1], text[:, 1:]
-    model.compile(optimizer="adam", loss=LOSS, run_eagerly=True)
-    first = float(model.train_on_batch(x, y))
-    second = float(model.train_on_batch(x, y))
+    first, second = two_training_steps(model, x, y, LOSS)
     assert np.isfinite(first) and second < first
-
-    path = tmp_path / "char_lm.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    np.testing.assert_allclose(_predict(loaded, x), _predict(model, x), atol=1e-7)
+    assert_round_trip(model, x, tmp_path)
 
 
 def test_stateful_model_carries_state_between_batches(rng):
@@ -85,8 +76,8 @@ def test_stateful_model_carries_state_between_batches(rng):
     )
     stateful.set_weights(stateless.get_weights())
     text = rng.integers(1, 12, size=(2, 6))
-    whole = _predict(stateless, text)
-    halves = [_predict(stateful, text[:, :3]), _predict(stateful, text[:, 3:])]
+    whole = predict(stateless, text)
+    halves = [predict(stateful, text[:, :3]), predict(stateful, text[:, 3:])]
     np.testing.assert_allclose(np.concatenate(halves, axis=1), whole, atol=1e-6)
 
 
@@ -112,7 +103,7 @@ def test_layers_rebuild_into_one_step_generator(cell, rng):
             x, *states[i] = step(x, initial_state=states[i])
         outputs.append(keras.ops.convert_to_numpy(logits(x)))
     np.testing.assert_allclose(
-        np.concatenate(outputs, axis=1), _predict(model, text), atol=1e-5
+        np.concatenate(outputs, axis=1), predict(model, text), atol=1e-5
     )
 
 
@@ -121,7 +112,7 @@ def test_mask_zero_ignores_padding(rng):
     text = rng.integers(1, 12, size=(2, 3))
     padded = np.concatenate([text, np.zeros((2, 2), dtype=text.dtype)], axis=1)
     np.testing.assert_allclose(
-        _predict(model, padded)[:, :3], _predict(model, text), atol=1e-6
+        predict(model, padded)[:, :3], predict(model, text), atol=1e-6
     )
 
 

@@ -19,32 +19,12 @@ from rnn_zoo.models.recurrent import (
     build_sequence_regressor,
     recurrent_stack,
 )
+from tests.models.builder_checks import assert_round_trip, predict, two_training_steps
 
 CELLS = ("lstm", "gru", "rnn")
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 # (bidirectional, num_layers) combinations every builder is checked with.
 VARIANTS = list(itertools.product([False, True], [1, 2]))
-
-
-def _predict(model, x):
-    return keras.ops.convert_to_numpy(model(x, training=False))
-
-
-def _assert_round_trip(model, x, tmp_path):
-    path = tmp_path / "model.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    assert [layer.name for layer in loaded.layers] == [
-        layer.name for layer in model.layers
-    ]
-    np.testing.assert_allclose(_predict(loaded, x), _predict(model, x), atol=1e-7)
-
-
-def _two_steps(model, x, y, loss, run_eagerly=True):
-    model.compile(optimizer="adam", loss=loss, run_eagerly=run_eagerly)
-    first = float(model.train_on_batch(x, y))
-    second = float(model.train_on_batch(x, y))
-    return first, second
 
 
 def _recurrent_layers(layer):
@@ -364,7 +344,7 @@ def test_classifier_shape_and_names(cell, rng):
             stack += [f"rnn_{i}", f"rnn_dropout_{i}"]
         assert names == ["tokens", "embedding", *stack, "logits"]
         assert len(set(names)) == len(names)
-        assert _predict(model, tokens).shape == (2, 3)
+        assert predict(model, tokens).shape == (2, 3)
 
 
 def test_builders_return_uncompiled_functional_models():
@@ -388,15 +368,15 @@ def test_classifier_padding_is_masked(cell):
             num_layers=2,
             bidirectional=bidirectional,
         )
-        unpadded = _predict(model, np.array([[3, 4, 5], [6, 2, 9]]))
-        padded = _predict(model, np.array([[3, 4, 5, 0, 0], [6, 2, 9, 0, 0]]))
+        unpadded = predict(model, np.array([[3, 4, 5], [6, 2, 9]]))
+        padded = predict(model, np.array([[3, 4, 5, 0, 0], [6, 2, 9, 0, 0]]))
         np.testing.assert_allclose(padded, unpadded, atol=1e-6)
     # Without the mask the padding steps change the answer.
     model = build_sequence_classifier(
         vocab_size=10, embedding_dim=4, cell=cell, units=4, mask_zero=False
     )
-    unpadded = _predict(model, np.array([[3, 4, 5]]))
-    padded = _predict(model, np.array([[3, 4, 5, 0, 0]]))
+    unpadded = predict(model, np.array([[3, 4, 5]]))
+    padded = predict(model, np.array([[3, 4, 5, 0, 0]]))
     assert np.abs(padded - unpadded).max() > 1e-6
 
 
@@ -407,7 +387,7 @@ def test_classifier_logits_and_probabilities(num_classes, activation, rng):
     model = build_sequence_classifier(5, 3, num_classes=num_classes, units=4)
     assert model.input_shape == (None, 5, 3)
     assert model.layers[-1].name == "logits"
-    assert _predict(model, x).shape == (2, width)
+    assert predict(model, x).shape == (2, width)
 
     model = build_sequence_classifier(
         5, 3, num_classes=num_classes, output_activation=activation, units=4
@@ -415,9 +395,9 @@ def test_classifier_logits_and_probabilities(num_classes, activation, rng):
     assert model.layers[-1].name == "probabilities"
     logits = keras.Model(model.input, model.get_layer("logits").output)
     expected = keras.ops.convert_to_numpy(
-        keras.activations.get(activation)(_predict(logits, x))
+        keras.activations.get(activation)(predict(logits, x))
     )
-    probabilities = _predict(model, x)
+    probabilities = predict(model, x)
     assert probabilities.shape == (2, width)
     np.testing.assert_allclose(probabilities, expected, atol=1e-6)
     if activation == "softmax":
@@ -429,7 +409,7 @@ def test_classifier_variable_length_numeric_input(rng):
     assert model.input_shape == (None, None, 3)
     for steps in (2, 7):
         x = rng.normal(size=(2, steps, 3)).astype("float32")
-        assert _predict(model, x).shape == (2, 1)
+        assert predict(model, x).shape == (2, 1)
 
 
 @pytest.mark.parametrize(
@@ -451,9 +431,9 @@ def test_classifier_training_step_and_round_trip(
     tokens = rng.integers(1, 10, size=(2, 5))
     labels = np.array([0, 2])
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    first, second = _two_steps(model, tokens, labels, loss)
+    first, second = two_training_steps(model, tokens, labels, loss)
     assert np.isfinite(first) and second < first
-    _assert_round_trip(model, tokens, tmp_path)
+    assert_round_trip(model, tokens, tmp_path)
 
 
 def test_classifier_compiled_training_step_with_mask():
@@ -461,7 +441,7 @@ def test_classifier_compiled_training_step_with_mask():
     tokens = np.array([[3, 4, 5, 0, 0], [6, 2, 9, 1, 0]])
     labels = np.array([[0.0], [1.0]])
     loss = keras.losses.BinaryCrossentropy(from_logits=True)
-    first, second = _two_steps(model, tokens, labels, loss, run_eagerly=False)
+    first, second = two_training_steps(model, tokens, labels, loss, run_eagerly=False)
     assert np.isfinite(first) and second < first
 
 
@@ -515,7 +495,7 @@ def test_regressor_shape_and_names(cell, rng):
         names = [layer.name for layer in model.layers]
         assert names == ["features", *rnn, "prediction"]
         assert model.get_layer("prediction").activation is keras.activations.linear
-        assert _predict(model, x).shape == (2, 2)
+        assert predict(model, x).shape == (2, 2)
 
 
 @pytest.mark.parametrize("cell, bidirectional", [("lstm", True), ("gru", False)])
@@ -525,9 +505,9 @@ def test_regressor_training_step_and_round_trip(cell, bidirectional, rng, tmp_pa
     )
     x = rng.normal(size=(2, 5, 3)).astype("float32")
     y = rng.normal(size=(2, 2)).astype("float32")
-    first, second = _two_steps(model, x, y, "mse")
+    first, second = two_training_steps(model, x, y, "mse")
     assert np.isfinite(first) and second < first
-    _assert_round_trip(model, x, tmp_path)
+    assert_round_trip(model, x, tmp_path)
 
 
 def test_regressor_rejects_bad_arguments():
