@@ -7,7 +7,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT := build/tutorials
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
 # Local mirror of the downloadable corpora (CI puts ../shared beside the clone).
 SHARED_DATA := $(abspath ../shared/datasets)
@@ -17,7 +16,7 @@ endif
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONHASHSEED ?= 0
 
-.PHONY: test tutorials venv lint clean
+.PHONY: test tutorials lab sync venv lint clean
 
 venv: $(STAMP)
 
@@ -29,24 +28,25 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 
 test: $(STAMP)
-	$(BIN)/ruff check rnn_zoo tests benchmarks
+	$(BIN)/ruff check rnn_zoo tests benchmarks tools
 	$(BIN)/python -m pytest -q -ra --cov=rnn_zoo --cov-report=term-missing:skip-covered
 
+# make tutorials [NB=03] [QUICK=1]: execute notebooks into build/tutorials/ (+ HTML),
+# print a summary table and write build/tutorials/summary.md.
 tutorials: $(STAMP)
-	@set -e; \
-	if [ -z "$(NOTEBOOKS)" ]; then \
-	  echo "No notebooks yet (notebooks/NN_topic.ipynb): nothing to execute."; exit 0; fi; \
-	mkdir -p $(OUT); \
-	for nb in $(NOTEBOOKS); do \
-	  echo "== $$nb"; \
-	  $(BIN)/papermill "$$nb" "$(OUT)/$$(basename $$nb)" --cwd notebooks -k python3; \
-	  $(BIN)/jupyter nbconvert --to html --log-level WARN "$(OUT)/$$(basename $$nb)"; \
-	done; \
-	echo "Rendered notebooks are in $(OUT)/"
+	$(BIN)/python tools/run_tutorials.py --out $(OUT) $(if $(NB),--only $(NB)) $(if $(QUICK),--quick)
+
+# Open the notebooks in JupyterLab (a .py source opens as a notebook via jupytext).
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+# After editing notebooks/NN_topic.py, update its paired .ipynb (no outputs).
+sync: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check rnn_zoo tests benchmarks
-	$(BIN)/ruff format --check rnn_zoo tests benchmarks
+	$(BIN)/ruff check rnn_zoo tests benchmarks tools
+	$(BIN)/ruff format --check rnn_zoo tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .coverage htmlcov

@@ -4,6 +4,8 @@
   loss is NaN or infinite. Unlike ``keras.callbacks.TerminateOnNaN`` it does not let
   the epoch finish, so ``BackupAndRestore`` neither saves the diverged weights nor
   deletes its backup of the last good epoch.
+- `TimeBudget` stops training cleanly once a wall-clock budget is spent (the
+  "train for 10 minutes" knob of the CLI and the benchmarks).
 - A private bookkeeping callback restores, on a resumed run, what
   ``BackupAndRestore`` does not: early stopping's memory of the best epoch,
   ``ModelCheckpoint``'s best value, and a ``history.csv`` with one row per epoch.
@@ -16,14 +18,15 @@ from __future__ import annotations
 import csv
 import math
 import os
+import time
 import warnings
 from typing import Any
 
 import keras
 
-from rnn_zoo._validation import check_type
+from rnn_zoo._validation import check_float, check_type
 
-__all__ = ["StopOnNaN", "TrainingDivergedError"]
+__all__ = ["StopOnNaN", "TimeBudget", "TrainingDivergedError"]
 
 
 class TrainingDivergedError(RuntimeError):
@@ -122,6 +125,57 @@ class StopOnNaN(keras.callbacks.Callback):
             loss=loss,
             backup_dir=kept,
         )
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop training cleanly once a wall-clock budget is spent.
+
+    The clock starts at ``on_train_begin``. After every training batch the elapsed
+    time is compared with the budget; once it is spent, ``model.stop_training`` is
+    set, so Keras ends the current epoch early, still runs its validation and
+    ``on_epoch_end`` (``ModelCheckpoint`` and ``EarlyStopping`` see the partial
+    epoch), then ``on_train_end`` (``restore_best_weights`` applies). The budget
+    counts this ``fit`` call only: a resumed run gets a fresh budget.
+
+    Args:
+        seconds: float. The budget in seconds (> 0).
+
+    Attributes:
+        stopped: bool. True once the budget stopped training.
+        elapsed: float. Seconds since ``on_train_begin`` at the last check.
+
+    Raises:
+        ValueError: If ``seconds`` is not a positive finite number.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> inputs = keras.Input((3,))
+        >>> model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+        >>> model.compile("sgd", "mse")
+        >>> budget = TimeBudget(seconds=1e-9)
+        >>> history = model.fit(np.ones((8, 3)), np.ones((8, 1)), batch_size=2,
+        ...                     epochs=5, verbose=0, callbacks=[budget])
+        >>> budget.stopped, history.epoch
+        (True, [0])
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = check_float(seconds, "seconds", low=0.0, low_inclusive=False)
+        self.stopped = False
+        self.elapsed = 0.0
+        self._start = 0.0
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+        self.stopped = False
+        self.elapsed = 0.0
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self.elapsed = time.perf_counter() - self._start
+        if self.elapsed >= self.seconds:
+            self.stopped = True
+            self.model.stop_training = True
 
 
 def _diverged_message(

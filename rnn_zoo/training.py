@@ -35,9 +35,14 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
-from rnn_zoo.callbacks import StopOnNaN, TrainingDivergedError, _fit_callbacks
+from rnn_zoo.callbacks import (
+    StopOnNaN,
+    TimeBudget,
+    TrainingDivergedError,
+    _fit_callbacks,
+)
 
-__all__ = ["set_seed", "fit", "StopOnNaN", "TrainingDivergedError"]
+__all__ = ["set_seed", "fit", "StopOnNaN", "TimeBudget", "TrainingDivergedError"]
 
 _DEFAULT_BATCH_SIZE = 32
 

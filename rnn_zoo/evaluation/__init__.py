@@ -1,0 +1,25 @@
+"""Evaluation: metrics, baselines and backtests, one module per task.
+
+- ``language``: bits/char and perplexity of a model over a whole text, and the
+  reference models (uniform, unigram, smoothed character n-gram).
+- ``forecasting``: point-forecast metrics (``mae``, ``rmse``, ``mape``, ``smape``,
+  ``mase``, ``directional_accuracy``) and naive baselines.
+- ``backtest``: ``walk_forward_backtest``.
+- ``sequences``: ``exact_match``, ``token_accuracy``,
+  ``attention_alignment_accuracy``.
+
+Importing this package imports neither TensorFlow nor matplotlib; each name loads
+its module on first use.
+"""
+
+from __future__ import annotations
+
+from rnn_zoo._lazy import lazy_exports
+
+# public name -> module that defines it (one block per module)
+_LAZY: dict[str, str | None] = {}
+
+__all__ = list(_LAZY)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)

@@ -1,0 +1,23 @@
+"""Plots for the notebooks: each function returns the matplotlib ``Figure``.
+
+- ``history``: ``plot_history`` (training curves).
+- ``forecasts``: ``plot_forecast``, ``plot_backtest``.
+- ``attention``: ``plot_attention`` (heatmap labelled with the actual characters).
+- ``recurrent``: ``plot_gates``, ``plot_gradient_norms``.
+
+Every figure has a title, axis labels with units and a legend where there is more
+than one series. Importing this package does not import matplotlib; the first use
+of a function does.
+"""
+
+from __future__ import annotations
+
+from rnn_zoo._lazy import lazy_exports
+
+# public name -> module that defines it (one block per module)
+_LAZY: dict[str, str | None] = {}
+
+__all__ = list(_LAZY)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _LAZY)

@@ -1,0 +1,167 @@
+"""Execute the notebooks, render HTML copies, print and write a summary table.
+
+``make tutorials`` runs this with the venv's Python::
+
+    python tools/run_tutorials.py [--only 03] [--quick] [--out build/tutorials]
+
+For each ``notebooks/NN_topic.ipynb`` (in order) it executes the notebook with
+papermill (its default parameters, or with ``--quick`` the small test parameters
+from ``notebooks/quick_parameters.json``), writes the executed ``.ipynb`` and an
+HTML copy to ``--out``, and prints one progress line. A failing notebook does not
+stop the others. At the end it prints a table (notebook, wall time, status, key
+result: the headline the notebook passed to ``rnn_zoo.notebook.record_results``),
+writes it to ``OUT/summary.md``, and exits with 1 naming the failures, if any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+QUICK_PARAMETERS = NOTEBOOKS / "quick_parameters.json"
+
+
+@dataclass
+class Outcome:
+    """What happened to one notebook."""
+
+    name: str
+    seconds: float
+    ok: bool
+    headline: str
+    error: str = ""
+    results: dict | None = None
+
+
+def notebook_paths(only: str | None = None) -> list[Path]:
+    """The notebooks to run, in order; ``only`` keeps those whose name starts so."""
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        paths = [p for p in paths if p.stem.startswith(only)]
+    return paths
+
+
+def quick_parameters(name: str) -> dict:
+    """The small test parameters of notebook ``name`` (its stem), or ``{}``."""
+    if not QUICK_PARAMETERS.exists():
+        return {}
+    return dict(json.loads(QUICK_PARAMETERS.read_text()).get(name, {}))
+
+
+def execute(path: Path, out_dir: Path, parameters: dict, *, html: bool = True):
+    """Execute one notebook into ``out_dir``; return (Outcome, executed notebook)."""
+    import nbformat
+    import papermill
+
+    from rnn_zoo.notebook import read_results
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    output = out_dir / path.name
+    start = time.perf_counter()
+    error = ""
+    try:
+        papermill.execute_notebook(
+            str(path),
+            str(output),
+            parameters=parameters,
+            cwd=str(path.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - reported, and the next one runs
+        error = _first_line(exc)
+    seconds = time.perf_counter() - start
+    nb = nbformat.read(output, as_version=4) if output.exists() else None
+    results = read_results(nb) if nb is not None else {}
+    if html and nb is not None:
+        _write_html(nb, output.with_suffix(".html"))
+    outcome = Outcome(
+        name=path.stem,
+        seconds=seconds,
+        ok=not error,
+        headline=str(results.get("headline", "")),
+        error=error,
+        results=results,
+    )
+    return outcome, nb
+
+
+def _first_line(exc: Exception) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    text = f"{ename}: {evalue}".strip()
+    return text.splitlines()[0][:200] if text else ename
+
+
+def _write_html(nb, path: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    path.write_text(body, encoding="utf-8")
+
+
+def summary_table(outcomes: list[Outcome]) -> str:
+    """The Markdown summary table of a run."""
+    lines = [
+        "| notebook | wall time | status | key result |",
+        "|---|---|---|---|",
+    ]
+    for o in outcomes:
+        minutes, seconds = divmod(round(o.seconds), 60)
+        status = "ok" if o.ok else f"FAILED ({o.error})"
+        lines.append(
+            f"| {o.name} | {minutes}:{seconds:02d} | {status} | {o.headline} |"
+        )
+    total = round(sum(o.seconds for o in outcomes))
+    lines.append(f"| **total** | {total // 60}:{total % 60:02d} | | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="run the notebooks whose name starts so (03)")
+    parser.add_argument(
+        "--quick", action="store_true", help="use the small test parameters"
+    )
+    parser.add_argument("--out", default=str(ROOT / "build" / "tutorials"))
+    args = parser.parse_args(argv)
+
+    paths = notebook_paths(args.only)
+    if not paths:
+        where = f" matching {args.only!r}" if args.only else ""
+        print(f"No notebooks{where} in {NOTEBOOKS}.", file=sys.stderr)
+        return 1 if args.only else 0
+    out_dir = Path(args.out)
+    outcomes = []
+    for i, path in enumerate(paths, 1):
+        params = quick_parameters(path.stem) if args.quick else {}
+        print(f"[{i}/{len(paths)}] {path.stem} ...", end=" ", flush=True)
+        outcome, _ = execute(path, out_dir, params)
+        outcomes.append(outcome)
+        status = "ok" if outcome.ok else f"FAILED: {outcome.error}"
+        print(f"{outcome.seconds:.0f} s, {status}", flush=True)
+
+    table = summary_table(outcomes)
+    mode = "quick test parameters" if args.quick else "default parameters"
+    (out_dir / "summary.md").write_text(
+        f"# Tutorials run ({mode})\n\n{table}", encoding="utf-8"
+    )
+    print()
+    print(table)
+    print(f"Executed notebooks and HTML copies are in {out_dir}/")
+    failed = [o.name for o in outcomes if not o.ok]
+    if failed:
+        print(f"Failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
