@@ -32,6 +32,7 @@ def _modules_after(code: str) -> set[str]:
         "import rnn_zoo.preprocessing, rnn_zoo.models, rnn_zoo.datasets",
         "from rnn_zoo.preprocessing import make_windows, CharTokenizer, SeriesScaler",
         "from rnn_zoo.models import reference",
+        "import rnn_zoo.evaluation, rnn_zoo.plotting, rnn_zoo.cli, rnn_zoo.notebook",
     ],
 )
 def test_import_does_not_load_tensorflow(code):
@@ -59,7 +60,16 @@ def test_top_level_lazy_names_resolve(name):
     assert value is getattr(module, name)
 
 
-@pytest.mark.parametrize("package", ["rnn_zoo.preprocessing", "rnn_zoo.models"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "rnn_zoo.preprocessing",
+        "rnn_zoo.models",
+        "rnn_zoo.datasets",
+        "rnn_zoo.evaluation",
+        "rnn_zoo.plotting",
+    ],
+)
 def test_subpackage_names_resolve(package):
     pkg = importlib.import_module(package)
     for name in pkg.__all__:
