@@ -41,6 +41,8 @@ _LAZY = {
     # training
     "set_seed": "rnn_zoo.training",
     "fit": "rnn_zoo.training",
+    # plotting
+    "plot_history": "rnn_zoo.plotting",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -15,7 +15,10 @@ from __future__ import annotations
 from rnn_zoo._lazy import lazy_exports
 
 # public name -> module that defines it (one block per module)
-_LAZY: dict[str, str | None] = {}
+_LAZY: dict[str, str | None] = {
+    # history
+    "plot_history": "history",
+}
 
 __all__ = list(_LAZY)
 
