@@ -6,21 +6,51 @@
 from the locale, so the data is the same on every machine. For each pair it also
 returns which source characters each target character comes from: a known
 alignment to check attention weights against.
+
+What people actually write varies more than the 32 templates, so three knobs
+widen the data (all off by default, which keeps old seeds' outputs unchanged):
+
+- ``years``/``exclude_years``: any range of years in 1000-9999, with an optional
+  block of years left out (to test on years the model never saw). Two-digit
+  years keep one reading, 50-99 -> 1950-1999 and 00-49 -> 2000-2049, so only
+  dates in 1950-2049 are ever written with one.
+- ``case``: lower, upper, title or a random mix of them ("saturday 21 july
+  1849", "MARCH 3, 2009"). Case changes never move a character, so the
+  alignment stays exact. A translator should lower-case its input (see
+  ``rnn_zoo.preprocessing.CharTokenizer(lower=True)``) rather than learn every
+  case: then mixed-case data is for testing that normalisation.
+- ``weekday_prefix``: the share of sources that get a weekday name in front
+  ("Sat, 03/03/2021", "Saturday 3 March 2021") besides the templates that
+  already have one.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from rnn_zoo._validation import check_int, check_type, error_message
+from rnn_zoo._validation import (
+    check_float,
+    check_int,
+    check_one_of,
+    check_type,
+    error_message,
+)
 from rnn_zoo.datasets.synthetic import _rng
 
-__all__ = ["DATE_FORMATS", "DATE_FIELDS", "DatePairs", "make_date_pairs"]
+__all__ = [
+    "DATE_FORMATS",
+    "DATE_FIELDS",
+    "DATE_CASES",
+    "DEFAULT_YEARS",
+    "DatePairs",
+    "make_date_pairs",
+]
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -29,9 +59,16 @@ MONTH_NAMES = (
 WEEKDAY_NAMES = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 )  # fmt: skip
-FIRST_DATE = datetime.date(1950, 1, 1)
-LAST_DATE = datetime.date(2049, 12, 31)
+#: Years drawn by default; also the only years written with two digits.
+DEFAULT_YEARS = (1950, 2049)
+FIRST_DATE = datetime.date(DEFAULT_YEARS[0], 1, 1)
+LAST_DATE = datetime.date(DEFAULT_YEARS[1], 12, 31)
 NO_SOURCE = (-1, -1)
+#: Allowed ``case`` values besides None (each template's own case).
+DATE_CASES = ("lower", "upper", "title", "random")
+_RANDOM_CASES = (None, "lower", "upper", "title")
+_WEEKDAY_PREFIXES = ("{A}, ", "{A} ", "{a}, ", "{a} ")
+_YEAR_LIMITS = (1000, 9999)
 
 
 def _ordinal(day: int) -> str:
@@ -213,17 +250,105 @@ def _render(template: str, date: datetime.date) -> tuple[str, dict[str, tuple]]:
     return text, spans
 
 
+def _check_year_block(value: object, name: str, allow_none: bool) -> tuple | None:
+    """Check a ``(first, last)`` pair of years within ``_YEAR_LIMITS``."""
+    low, high = _YEAR_LIMITS
+    allowed = f"a pair (first, last) of years with {low} <= first <= last <= {high}"
+    if value is None and allow_none:
+        return None
+    what = allowed + (", or None" if allow_none else "")
+    check_type(value, name, (tuple, list), what)
+    ok = len(value) == 2 and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    )
+    if not ok or not low <= value[0] <= value[1] <= high:
+        raise ValueError(error_message(name, what, value))
+    return int(value[0]), int(value[1])
+
+
+def _draw_ordinals(
+    rng: np.random.Generator, n: int, years: tuple, exclude: tuple | None
+) -> np.ndarray:
+    """Draw ``n`` day ordinals uniformly from ``years`` minus the ``exclude`` block."""
+    first = datetime.date(years[0], 1, 1).toordinal()
+    last = datetime.date(years[1], 12, 31).toordinal()
+    gap_start = gap_end = last + 1  # the excluded days, [gap_start, gap_end)
+    if exclude is not None:
+        gap_start = max(first, datetime.date(exclude[0], 1, 1).toordinal())
+        gap_end = min(last + 1, datetime.date(exclude[1], 12, 31).toordinal() + 1)
+        gap_end = max(gap_end, gap_start)
+    allowed_days = (last + 1 - first) - (gap_end - gap_start)
+    if allowed_days <= 0:
+        raise ValueError(
+            error_message(
+                "exclude_years",
+                "a block that leaves some of `years` to draw from",
+                exclude,
+                f"It covers all of years={years}",
+            )
+        )
+    ordinals = rng.integers(0, allowed_days, size=n) + first
+    return np.where(ordinals >= gap_start, ordinals + (gap_end - gap_start), ordinals)
+
+
+def _two_digit_year(template: str) -> bool:
+    return "y" in _template_fields(template)
+
+
+def _has_weekday(template: str) -> bool:
+    return any(f in ("A", "a") for f in _template_fields(template))
+
+
+def _four_digit_templates(
+    templates: Sequence[str], need: bool, years: tuple
+) -> tuple[str, ...]:
+    """The templates a date outside 1950-2049 may use (no two-digit year)."""
+    kept = tuple(t for t in templates if not _two_digit_year(t))
+    if need and not kept:
+        raise ValueError(
+            error_message(
+                "formats",
+                "at least one template with a four-digit year {Y} when `years` "
+                f"goes beyond {DEFAULT_YEARS[0]}-{DEFAULT_YEARS[1]}",
+                list(templates),
+                f"Two-digit years are read as {DEFAULT_YEARS[0]}-{DEFAULT_YEARS[1]}"
+                f", so they cannot write the other dates of years={years}",
+            )
+        )
+    return kept
+
+
+def _apply_case(text: str, case: str | None) -> str:
+    """Change the letter case of ``text`` without moving any character."""
+    if case == "lower":
+        return text.lower()
+    if case == "upper":
+        return text.upper()
+    if case == "title":  # capitalise each word, but not ordinal suffixes ("3rd")
+        return re.sub(r"(?<![0-9A-Za-z])[A-Za-z]+", lambda m: m[0].capitalize(), text)
+    return text
+
+
 def make_date_pairs(
     n: int,
     *,
     formats: Sequence[str] | None = None,
     seed: int | np.random.Generator | None = None,
+    years: tuple[int, int] = DEFAULT_YEARS,
+    exclude_years: tuple[int, int] | None = None,
+    case: str | None = None,
+    weekday_prefix: float = 0.0,
 ) -> DatePairs:
     """Generate human-written dates paired with their ISO form and alignment.
 
-    Dates are drawn uniformly from 1950-01-01 to 2049-12-31 (inclusive), so a
-    two-digit year is unambiguous: 50-99 mean 1950-1999 and 00-49 mean 2000-2049.
-    Each pair's format is drawn uniformly from ``formats``.
+    Dates are drawn uniformly from the days of ``years`` (1950-01-01 to
+    2049-12-31 by default), leaving out those of ``exclude_years``. Each pair's
+    format is drawn uniformly from ``formats``, except that a two-digit year is
+    read one way only (50-99 -> 1950-1999, 00-49 -> 2000-2049): a date outside
+    1950-2049 that drew a ``{y}`` template is written with a template drawn
+    uniformly from the four-digit-year ones instead, so no source is ambiguous.
+    With the defaults of the last four arguments a seed gives the same pairs as
+    before they existed.
 
     Args:
         n: Number of pairs, a positive integer.
@@ -231,14 +356,32 @@ def make_date_pairs(
             ``DATE_FIELDS`` (e.g. ``"{b} {d}, {Y}"``), each with exactly one year,
             one month and one day field. Default None: all 32 ``DATE_FORMATS``.
         seed: None, a non-negative int or a ``numpy.random.Generator``. Default None.
+        years: ``(first, last)`` years to draw dates from, inclusive, within
+            1000-9999. Default ``DEFAULT_YEARS`` = (1950, 2049). The default
+            translator of ``python -m rnn_zoo dates`` trains on (1000, 2999).
+        exclude_years: ``(first, last)`` block of years never drawn (e.g. to
+            hold them out for a test set; draw the test set with
+            ``years=exclude_years``), or None. Default None.
+        case: None keeps each template's case ("March", "MAR"); "lower",
+            "upper" or "title" change every source ("title" capitalises each
+            word but leaves letters right after a digit alone: "3rd Of March",
+            "03MAR2021"); "random" draws one of None, "lower", "upper", "title"
+            per pair. Default None.
+        weekday_prefix: Probability in [0, 1] that a source whose template has
+            no weekday gets one in front, drawn from "{A}, ", "{A} ", "{a}, ",
+            "{a} " (the template in ``formats`` then includes it). Default 0.
 
     Returns:
         A ``DatePairs`` with ``sources``, ``targets``, ``alignments``, ``formats``
         and ``dates`` lists of length ``n`` (see ``DatePairs``).
 
     Raises:
-        TypeError / ValueError: If ``n`` is not a positive integer or ``formats``
-            is not a non-empty sequence of valid templates.
+        TypeError / ValueError: If ``n`` is not a positive integer; ``formats`` is
+            not a non-empty sequence of valid templates (or has only two-digit-year
+            templates while ``years`` goes beyond 1950-2049); ``years`` or
+            ``exclude_years`` is not a ``(first, last)`` pair within 1000-9999,
+            or ``exclude_years`` covers all of ``years``; ``case`` is not None or
+            one of ``DATE_CASES``; ``weekday_prefix`` is not in [0, 1].
 
     Example:
         >>> pairs = make_date_pairs(2, formats=["{b} {d}, {Y}"], seed=0)
@@ -254,22 +397,53 @@ def make_date_pairs(
         True
         >>> pairs.alignments[0][4]  # the first dash comes from nowhere
         (-1, -1)
+        >>> wide = make_date_pairs(3, years=(1000, 2999), case="upper",
+        ...                        formats=["{d} {B} {Y}"], seed=0)
+        >>> wide.sources
+        ['2 APRIL 2701', '3 DECEMBER 2273', '10 APRIL 2022']
     """
     n = check_int(n, "n", minimum=1)
     templates = DATE_FORMATS if formats is None else _check_formats(formats)
     rng = _rng(seed)
-    ordinals = rng.integers(FIRST_DATE.toordinal(), LAST_DATE.toordinal() + 1, size=n)
-    choices = rng.integers(0, len(templates), size=n)
-    sources, targets, alignments, used, dates = [], [], [], [], []
-    for ordinal, choice in zip(ordinals.tolist(), choices.tolist(), strict=True):
-        date = datetime.date.fromordinal(ordinal)
-        template = templates[choice]
+    years = _check_year_block(years, "years", allow_none=False)
+    exclude_years = _check_year_block(exclude_years, "exclude_years", allow_none=True)
+    if case is not None:
+        check_one_of(case, "case", (None, *DATE_CASES))
+    weekday_prefix = check_float(weekday_prefix, "weekday_prefix", low=0.0, high=1.0)
+    wide = years[0] < DEFAULT_YEARS[0] or years[1] > DEFAULT_YEARS[1]
+    four_digit = _four_digit_templates(templates, wide, years)
+
+    # The draws come in a fixed order, each only when its knob is used, so the
+    # defaults consume the generator exactly as the original two draws did.
+    ordinals = _draw_ordinals(rng, n, years, exclude_years)
+    chosen = [templates[i] for i in rng.integers(0, len(templates), size=n).tolist()]
+    dates = [datetime.date.fromordinal(o) for o in ordinals.tolist()]
+    redraw = [
+        i
+        for i, (d, t) in enumerate(zip(dates, chosen, strict=True))
+        if _two_digit_year(t) and not DEFAULT_YEARS[0] <= d.year <= DEFAULT_YEARS[1]
+    ]
+    if redraw:
+        picks = rng.integers(0, len(four_digit), size=len(redraw)).tolist()
+        for i, j in zip(redraw, picks, strict=True):
+            chosen[i] = four_digit[j]
+    if weekday_prefix > 0:
+        add = rng.random(n) < weekday_prefix
+        prefixes = rng.integers(0, len(_WEEKDAY_PREFIXES), size=n)
+        chosen = [
+            _WEEKDAY_PREFIXES[p] + t if a and not _has_weekday(t) else t
+            for t, a, p in zip(chosen, add.tolist(), prefixes.tolist(), strict=True)
+        ]
+    cases = [case] * n
+    if case == "random":
+        cases = [_RANDOM_CASES[i] for i in rng.integers(0, 4, size=n).tolist()]
+
+    sources, targets, alignments = [], [], []
+    for date, template, this_case in zip(dates, chosen, cases, strict=True):
         source, spans = _render(template, date)
-        sources.append(source)
+        sources.append(_apply_case(source, this_case))
         targets.append(date.isoformat())
         alignments.append(
             [spans[p] if p is not None else NO_SOURCE for p in _TARGET_PARTS]
         )
-        used.append(template)
-        dates.append(date)
-    return DatePairs(sources, targets, alignments, used, dates)
+    return DatePairs(sources, targets, alignments, chosen, dates)
