@@ -41,6 +41,9 @@ _LAZY = {
     # training
     "set_seed": "rnn_zoo.training",
     "fit": "rnn_zoo.training",
+    # evaluation
+    "mase": "rnn_zoo.evaluation",
+    "naive_forecast": "rnn_zoo.evaluation",
     # plotting
     "plot_history": "rnn_zoo.plotting",
 }

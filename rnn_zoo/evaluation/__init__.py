@@ -17,7 +17,25 @@ from __future__ import annotations
 from rnn_zoo._lazy import lazy_exports
 
 # public name -> module that defines it (one block per module)
-_LAZY: dict[str, str | None] = {}
+_LAZY: dict[str, str | None] = {
+    # forecasting
+    "mae": "forecasting",
+    "rmse": "forecasting",
+    "mape": "forecasting",
+    "smape": "forecasting",
+    "naive_scale": "forecasting",
+    "mase": "forecasting",
+    "directional_accuracy": "forecasting",
+    # baselines
+    "naive_forecast": "baselines",
+    "seasonal_naive_forecast": "baselines",
+    "drift_forecast": "baselines",
+    "mean_forecast": "baselines",
+    "BASELINES": "baselines",
+    # multistep
+    "recursive_forecast": "multistep",
+    "direct_forecast": "multistep",
+}
 
 __all__ = list(_LAZY)
 
