@@ -35,6 +35,10 @@ _LAZY: dict[str, str | None] = {
     # multistep
     "recursive_forecast": "multistep",
     "direct_forecast": "multistep",
+    # sequences
+    "exact_match": "sequences",
+    "token_accuracy": "sequences",
+    "attention_alignment_accuracy": "sequences",
 }
 
 __all__ = list(_LAZY)
