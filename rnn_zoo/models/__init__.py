@@ -15,6 +15,8 @@ _LAZY = {
     "build_sequence_regressor": "recurrent",
     "build_char_lm": "language_model",
     "build_forecaster": "forecaster",
+    "BahdanauAttention": "attention",
+    "LuongAttention": "attention",
     "load_model": "serialization",
     "save_model": "serialization",
     "fused_kernel_report": "fused_kernels",
