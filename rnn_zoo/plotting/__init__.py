@@ -18,6 +18,10 @@ from rnn_zoo._lazy import lazy_exports
 _LAZY: dict[str, str | None] = {
     # history
     "plot_history": "history",
+    # forecasts
+    "plot_forecast": "forecasts",
+    # attention
+    "plot_attention": "attention",
 }
 
 __all__ = list(_LAZY)
