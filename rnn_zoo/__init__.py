@@ -46,6 +46,7 @@ _LAZY = {
     "naive_forecast": "rnn_zoo.evaluation",
     # plotting
     "plot_history": "rnn_zoo.plotting",
+    "plot_forecast": "rnn_zoo.plotting",
 }
 
 __all__ = ["__version__", *_LAZY]
