@@ -35,6 +35,7 @@ _LAZY = {
     "build_sequence_regressor": "rnn_zoo.models",
     "build_char_lm": "rnn_zoo.models",
     "build_forecaster": "rnn_zoo.models",
+    "build_seq2seq": "rnn_zoo.models",
     "load_model": "rnn_zoo.models",
     "fused_kernel_report": "rnn_zoo.models",
     "explain": "rnn_zoo.models",

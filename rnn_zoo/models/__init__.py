@@ -17,10 +17,17 @@ _LAZY = {
     "build_forecaster": "forecaster",
     "BahdanauAttention": "attention",
     "LuongAttention": "attention",
+    "build_seq2seq": "seq2seq",
+    "build_inference_models": "seq2seq",
     "load_model": "serialization",
     "save_model": "serialization",
     "fused_kernel_report": "fused_kernels",
     "explain": "shapes",
+    "gradient_norms_by_lag": "diagnostics",
+    "spectral_radius": "diagnostics",
+    "set_spectral_radius": "diagnostics",
+    "gate_activations": "diagnostics",
+    "gate_contrast": "diagnostics",
     "reference": None,  # the submodule itself
 }
 
