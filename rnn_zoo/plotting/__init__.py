@@ -22,6 +22,9 @@ _LAZY: dict[str, str | None] = {
     "plot_forecast": "forecasts",
     # attention
     "plot_attention": "attention",
+    # recurrent
+    "plot_gradient_norms": "recurrent",
+    "plot_gates": "recurrent",
 }
 
 __all__ = list(_LAZY)
