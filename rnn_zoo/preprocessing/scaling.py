@@ -1,13 +1,15 @@
-"""Scaling and stationarity transforms for time series, each with an exact inverse.
+"""Scaling for time series: scikit-learn's scalers with the guarantees a series needs.
 
-`SeriesScaler` standardizes or min-max scales each feature (the last axis) of 1-D,
-2-D ``(rows, features)`` and 3-D ``(windows, timesteps, features)`` arrays and of
-pandas objects, learning its statistics from training rows only, and un-scales a
-model's predictions of the target column(s) alone.
+`SeriesScaler` wraps scikit-learn's ``StandardScaler``, ``MinMaxScaler`` and
+``RobustScaler`` (which do all the arithmetic, near-constant features included)
+and adds what a time series needs: statistics learned from training rows only,
+1-D, 2-D ``(rows, features)`` and 3-D ``(windows, timesteps, features)`` input and
+pandas objects, un-scaling a model's predictions of the target column(s) alone,
+and a JSON save (the fitted scikit-learn attributes, never pickle).
 
 Returns, log returns and differencing live in `rnn_zoo.preprocessing.returns`.
 
-Pure NumPy/pandas: importing this module never imports TensorFlow.
+Pure NumPy/pandas/scikit-learn: importing this module never imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
 from rnn_zoo._validation import (
     check_finite,
@@ -28,12 +32,24 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
-from rnn_zoo.preprocessing._arrays import _float_dtype, _rewrap, _to_float_array
+from rnn_zoo.preprocessing._arrays import (
+    _column_positions,
+    _result_dtype,
+    _rewrap,
+    _to_float_array,
+)
 
 __all__ = ["SeriesScaler"]
 
-_KINDS = ("standard", "minmax")
+_KINDS = ("standard", "minmax", "robust")
 _CONFIG_KEYS = ("kind", "feature_range", "state")
+# The fitted attributes of each scikit-learn scaler that `transform` and
+# `inverse_transform` use: what `get_config` stores and `from_config` restores.
+_FITTED = {
+    "standard": ("mean_", "var_", "scale_"),
+    "minmax": ("min_", "scale_", "data_min_", "data_max_", "data_range_"),
+    "robust": ("center_", "scale_"),
+}
 
 
 # --------------------------------------------------------------------------- scaler
@@ -42,38 +58,47 @@ _CONFIG_KEYS = ("kind", "feature_range", "state")
 class SeriesScaler:
     """Scale each feature (last axis) of a time series, fitted on training rows only.
 
-    ``transform(x) = (x - center_) / scale_ + offset_``:
+    A thin wrapper around scikit-learn (the fitted scaler is ``estimator_``):
 
-    - ``kind="standard"``: ``center_`` is the mean and ``scale_`` the standard
-      deviation (``ddof=0``, as scikit-learn's ``StandardScaler``); ``offset_`` is 0.
-    - ``kind="minmax"``: ``center_`` is the minimum, ``scale_`` is
-      ``(max - min) / (high - low)`` and ``offset_`` is ``low``, so the training
-      range maps onto ``feature_range = (low, high)`` (as ``MinMaxScaler``).
+    - ``kind="standard"``: ``StandardScaler``, ``(x - mean) / std`` (``ddof=0``).
+    - ``kind="minmax"``: ``MinMaxScaler(feature_range)``, the training range maps
+      onto ``feature_range = (low, high)``.
+    - ``kind="robust"``: ``RobustScaler``, ``(x - median) / IQR``, for series
+      with outliers.
 
     **Leakage.** Statistics must come from the training part only: split the series
     first (e.g. with ``time_split``), ``fit`` on the training part, then
     ``transform`` every part with those statistics. Fitting on the whole series
     lets the model peek at the validation/test range (their mean, min and max).
 
-    A constant feature would divide by zero; instead its spread is taken as 1 (so it
-    transforms to 0 for ``"standard"`` and to ``low`` for ``"minmax"``) and ``fit``
+    A constant or near-constant feature (spread within rounding error of 0) is
+    treated as scikit-learn treats it: its spread is taken as 1 (so it transforms
+    to ``x - center``: 0 for ``"standard"``, ``low`` for ``"minmax"``) and ``fit``
     emits a ``UserWarning`` naming the column(s).
 
     Inputs may be 1-D (one feature), 2-D ``(rows, features)``, 3-D ``(windows,
     timesteps, features)`` arrays or lists, or pandas Series/DataFrames; outputs
-    have the same type, shape, index and columns. Float32 stays float32; other
-    dtypes become float64.
+    have the same type, shape, index and columns, in the package's float dtype:
+    float input keeps its float dtype, integers become float32 when float32 holds
+    them exactly, else float64.
+
+    Columns (the ``columns`` argument) follow the package's one rule, as in
+    `make_windows`: an entry that is a column label of the fitted DataFrame means
+    that column; otherwise an integer is a position.
 
     Args:
-        kind: str, ``"standard"`` (default) or ``"minmax"``.
+        kind: str, ``"standard"`` (default), ``"minmax"`` or ``"robust"``.
         feature_range: pair of numbers ``(low, high)`` with ``low < high``, the target
             range for ``kind="minmax"``. Defaults to ``(0, 1)``.
 
     Attributes (set by `fit`):
+        estimator_: the fitted scikit-learn scaler.
         n_features_: int, number of features seen by `fit`.
-        center_: float64 array ``(n_features_,)``, mean or minimum per feature.
-        scale_: float64 array ``(n_features_,)``, positive spread per feature.
-        offset_: float, 0 or ``low``.
+        center_: float64 array ``(n_features_,)``: mean, minimum or median.
+        scale_: float64 array ``(n_features_,)``: the positive spread that
+            ``x - center_`` is divided by (std, ``(max - min) / (high - low)``,
+            or IQR).
+        offset_: float, ``low`` for ``"minmax"``, else 0.
         feature_names_: list of column names when fitted on a DataFrame, else None.
 
     Example:
@@ -81,7 +106,7 @@ class SeriesScaler:
         >>> series = np.arange(6.0).reshape(-1, 1)       # 6 rows, 1 feature
         >>> train, test = series[:4], series[4:]          # e.g. from time_split
         >>> scaler = SeriesScaler("standard").fit(train)  # train statistics only
-        >>> scaler.center_, scaler.scale_ ** 2            # mean 1.5, variance 1.25
+        >>> scaler.center_, scaler.estimator_.var_        # mean 1.5, variance 1.25
         (array([1.5]), array([1.25]))
         >>> scaler.transform(test).ravel()                # (4 - 1.5) / sqrt(1.25)
         array([2.23606798, 3.13049517])
@@ -132,48 +157,72 @@ class SeriesScaler:
             )
         return kind, float(fr[0]), float(fr[1])
 
-    def _column_indices(self, columns: Any) -> np.ndarray:
-        """Positions of ``columns`` (ints are positions, other labels are names)."""
-        n = self.n_features_
-        if columns is None:
-            return np.arange(n)
-        if isinstance(columns, (str, numbers.Integral)):
-            columns = [columns]
-        check_type(
-            columns,
-            "columns",
-            (list, tuple, np.ndarray, pd.Index),
-            "a column name or position, or a list of them",
-        )
-        if len(columns) == 0:
-            raise ValueError(error_message("columns", "a non-empty list", columns))
-        known = f"positions 0..{n - 1}"
-        if self.feature_names_ is not None:
-            known = f"{self.feature_names_!r} or {known}"
-        names = self.feature_names_ or []
-        positions = []
-        for column in columns:
-            if isinstance(column, numbers.Integral) and not isinstance(column, bool):
-                ok = 0 <= column < n
-                position = int(column)
-            else:
-                ok = isinstance(column, str) and column in names
-                position = names.index(column) if ok else -1
-            if not ok:
-                raise ValueError(
-                    error_message(
-                        "columns",
-                        f"column names or positions the scaler knows: {known}",
-                        columns,
-                    )
-                )
-            positions.append(position)
-        return np.asarray(positions)
+    def _new_estimator(self) -> Any:
+        kind, low, high = self._validated_params()
+        if kind == "standard":
+            return StandardScaler()
+        if kind == "minmax":
+            return MinMaxScaler(feature_range=(low, high))
+        return RobustScaler()
 
-    def _prepare(self, data: Any, columns: Any) -> tuple[np.ndarray, Any, Any]:
-        """Validate ``data`` against the fitted state; return it, center and scale."""
-        check_fitted(self, "scale_")
-        positions = self._column_indices(columns)
+    # ----------------------------------------------------------------- fitted state
+
+    @property
+    def center_(self) -> np.ndarray | None:
+        est = getattr(self, "estimator_", None)
+        if est is None:
+            return None
+        return {
+            "standard": lambda: est.mean_,
+            "minmax": lambda: est.data_min_,
+            "robust": lambda: est.center_,
+        }[self.kind]()
+
+    @property
+    def scale_(self) -> np.ndarray | None:
+        est = getattr(self, "estimator_", None)
+        if est is None:
+            return None
+        return 1.0 / est.scale_ if self.kind == "minmax" else est.scale_
+
+    @property
+    def offset_(self) -> float | None:
+        est = getattr(self, "estimator_", None)
+        if est is None:
+            return None
+        return float(est.feature_range[0]) if self.kind == "minmax" else 0.0
+
+    def _constant_features(self, rows: np.ndarray) -> np.ndarray:
+        """Mask of the features whose spread scikit-learn replaced by 1."""
+        est = self.estimator_
+        if self.kind == "standard":
+            return (est.scale_ == 1.0) & (est.var_ != 1.0)
+        if self.kind == "minmax":
+            low, high = est.feature_range
+            return (est.scale_ == high - low) & (est.data_range_ != 1.0)
+        low, high = np.percentile(rows, est.quantile_range, axis=0)
+        return high - low == 0
+
+    def _estimator_for(self, positions: list[int]) -> Any:
+        """The fitted scaler restricted to the features at ``positions``."""
+        est = self.estimator_
+        if positions == list(range(self.n_features_)):
+            return est
+        part = clone(est)
+        for attribute in _FITTED[self.kind]:
+            setattr(part, attribute, getattr(est, attribute)[positions])
+        part.n_features_in_ = len(positions)
+        return part
+
+    def _prepare(self, data: Any, columns: Any) -> tuple[np.ndarray, Any]:
+        """Validate ``data`` against the fitted state; return it and its scaler."""
+        check_fitted(self, "estimator_")
+        if columns is None:
+            positions = list(range(self.n_features_))
+        else:
+            positions = _column_positions(
+                columns, self.feature_names_, self.n_features_, "columns"
+            )
         values = _to_float_array(data, "data", (1, 2, 3))
         n_expected = len(positions)
         n_received = 1 if values.ndim == 1 else values.shape[-1]
@@ -196,9 +245,13 @@ class SeriesScaler:
                     "the DataFrame or pass `columns=`"
                 )
         check_finite(values, "data")
-        # A 1-D input is one feature, so its statistics are scalars.
-        pick = positions[0] if values.ndim == 1 else positions
-        return values, self.center_[pick], self.scale_[pick]
+        return values, self._estimator_for(positions)
+
+    def _apply(self, data: Any, columns: Any, method: str) -> Any:
+        values, estimator = self._prepare(data, columns)
+        rows = values.reshape(-1, 1 if values.ndim == 1 else values.shape[-1])
+        out = getattr(estimator, method)(rows).reshape(values.shape)
+        return _rewrap(data, out.astype(_result_dtype(data, "data"), copy=False))
 
     # ----------------------------------------------------------------- fit/transform
 
@@ -217,11 +270,13 @@ class SeriesScaler:
 
         Raises:
             ValueError: If ``kind`` or ``feature_range`` is invalid, ``data`` has no
-                rows/features, the wrong number of dimensions, or NaN/inf.
+                rows/features, the wrong number of dimensions, NaN/inf, or
+                integers beyond ``2**53``.
             TypeError: If ``data`` is not numeric.
 
         Warns:
-            UserWarning: If a feature is constant (its spread is set to 1).
+            UserWarning: If a feature is constant or near-constant (its spread is
+                taken as 1).
 
         Example:
             >>> scaler = SeriesScaler("minmax", feature_range=(-1, 1))
@@ -230,7 +285,8 @@ class SeriesScaler:
             >>> scaler.center_, scaler.scale_      # min, (max - min) / (1 - -1)
             (array([ 0., 10.]), array([ 2., 20.]))
         """
-        kind, low, high = self._validated_params()
+        estimator = self._new_estimator()
+        kind = self.kind
         values = _to_float_array(data, "data", (1, 2, 3))
         if values.size == 0:
             raise ValueError(
@@ -240,42 +296,31 @@ class SeriesScaler:
             )
         check_finite(values, "data")
         rows = values.reshape(-1, 1 if values.ndim == 1 else values.shape[-1])
-
-        minimum, maximum = rows.min(axis=0), rows.max(axis=0)
-        with np.errstate(over="ignore", invalid="ignore"):  # checked just below
-            if kind == "standard":
-                center, spread = rows.mean(axis=0), rows.std(axis=0)
-            else:
-                center, spread = minimum, maximum - minimum
-        if not np.isfinite(spread).all():
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            estimator.fit(rows)  # an overflowing spread is checked just below
+            spread = 1.0 / estimator.scale_ if kind == "minmax" else estimator.scale_
+        if not (np.isfinite(spread).all() and np.isfinite(estimator.scale_).all()):
             raise ValueError(
                 error_message(
                     "data", "within float64 range (its spread overflows to inf)", values
                 )
             )
-        # Constant features: exact center, spread 1, so they transform to `offset`.
-        constant = (minimum == maximum) | (spread == 0)
-        center = np.where(constant, minimum, center)
-        spread = np.where(constant, 1.0, spread)
-        offset = low if kind == "minmax" else 0.0
-        scale = spread / (high - low) if kind == "minmax" else spread
-
+        self.estimator_ = estimator
+        self.n_features_ = int(rows.shape[1])
         names = data.columns.tolist() if isinstance(data, pd.DataFrame) else None
+        self.feature_names_ = names
+        constant = self._constant_features(rows)
         if constant.any():
             labels = np.flatnonzero(constant).tolist()
             if names is not None:
                 labels = [names[i] for i in labels]
             warnings.warn(
-                f"Constant feature(s) {labels} in `data`: their spread is set to 1 to "
-                f"avoid dividing by zero, so they transform to {offset}.",
+                f"Constant feature(s) {labels} in `data` (spread 0 or within "
+                "rounding error of 0): their spread is set to 1 to avoid dividing "
+                f"by zero, so they transform to {self.offset_} at their center.",
                 UserWarning,
                 stacklevel=2,
             )
-        self.n_features_ = int(rows.shape[1])
-        self.center_ = center
-        self.scale_ = scale
-        self.offset_ = offset
-        self.feature_names_ = names
         return self
 
     def transform(self, data: Any, *, columns: Any = None) -> Any:
@@ -284,8 +329,9 @@ class SeriesScaler:
         Args:
             data: Numbers shaped like the ``fit`` data (1-D, 2-D or 3-D), whose last
                 axis has ``n_features_`` features, or ``len(columns)`` with ``columns``.
-            columns: Optional column names (if fitted on a DataFrame) or integer
-                positions; only those features' statistics are used. Default None.
+            columns: Optional column labels or integer positions (the package's
+                column rule: a label of the fitted DataFrame first, else a
+                position); only those features' statistics are used. Default None.
 
         Returns:
             The scaled data, same type, shape, index and columns as ``data``.
@@ -301,9 +347,7 @@ class SeriesScaler:
             >>> scaler.transform([30.0], columns=[1])
             array([1.])
         """
-        values, center, scale = self._prepare(data, columns)
-        out = (values - center) / scale + self.offset_
-        return _rewrap(data, out.astype(_float_dtype(data), copy=False))
+        return self._apply(data, columns, "transform")
 
     def fit_transform(self, data: Any) -> Any:
         """Fit on ``data`` and return it scaled (only for training data).
@@ -324,7 +368,7 @@ class SeriesScaler:
         return self.fit(data).transform(data)
 
     def inverse_transform(self, data: Any, *, columns: Any = None) -> Any:
-        """Undo `transform`: ``data * scale_ + center_`` (after removing ``offset_``).
+        """Undo `transform` (scikit-learn's ``inverse_transform``).
 
         Use ``columns`` to un-scale a model's predictions of the target column(s)
         alone, e.g. ``y_pred`` of shape ``(batch, horizon, 1)`` for ``"Close"``.
@@ -332,8 +376,8 @@ class SeriesScaler:
         Args:
             data: Scaled numbers (1-D, 2-D or 3-D), last axis ``n_features_`` wide,
                 or ``len(columns)`` wide with ``columns``.
-            columns: Optional column names (if fitted on a DataFrame) or integer
-                positions, in the order of ``data``'s last axis. Default None.
+            columns: Optional column labels or integer positions, in the order of
+                ``data``'s last axis (the rule of `transform`). Default None.
 
         Returns:
             The data in original units, same type, shape, index and columns.
@@ -348,9 +392,7 @@ class SeriesScaler:
             >>> scaler.inverse_transform([[[1.0], [0.0]]], columns=[1]).shape
             (1, 2, 1)
         """
-        values, center, scale = self._prepare(data, columns)
-        out = (values - self.offset_) * scale + center
-        return _rewrap(data, out.astype(_float_dtype(data), copy=False))
+        return self._apply(data, columns, "inverse_transform")
 
     # ----------------------------------------------------------------- serialization
 
@@ -359,21 +401,22 @@ class SeriesScaler:
 
         Returns:
             A JSON-serializable dict: ``kind``, ``feature_range`` and ``state``
-            (None before `fit`, else ``n_features``, ``center``, ``scale`` and
-            ``feature_names``). Floats survive JSON exactly.
+            (None before `fit`, else ``n_features``, ``feature_names`` and
+            ``fitted``: the scikit-learn scaler's fitted attributes as lists).
+            Floats survive JSON exactly.
 
         Raises:
             TypeError: If fitted on a DataFrame whose column names are not strings
                 or integers (they could not be saved as JSON).
 
         Example:
-            >>> SeriesScaler("minmax").fit([0.0, 2.0]).get_config()
-            {'kind': 'minmax', 'feature_range': [0, 1], 'state': {'n_features': 1,
-            'center': [0.0], 'scale': [2.0], 'feature_names': None}}
+            >>> config = SeriesScaler("minmax").fit([0.0, 2.0]).get_config()
+            >>> config["state"]["n_features"], config["state"]["fitted"]["data_min_"]
+            (1, [0.0])
         """
         self._validated_params()
         state = None
-        if getattr(self, "scale_", None) is not None:
+        if getattr(self, "estimator_", None) is not None:
             names = self.feature_names_
             if names is not None and not all(isinstance(n, (str, int)) for n in names):
                 raise TypeError(
@@ -385,9 +428,11 @@ class SeriesScaler:
                 )
             state = {
                 "n_features": self.n_features_,
-                "center": self.center_.tolist(),
-                "scale": self.scale_.tolist(),
                 "feature_names": None if names is None else list(names),
+                "fitted": {
+                    attribute: getattr(self.estimator_, attribute).tolist()
+                    for attribute in _FITTED[self.kind]
+                },
             }
         return {
             "kind": self.kind,
@@ -430,41 +475,27 @@ class SeriesScaler:
         scaler = cls(
             config["kind"], feature_range=tuple(fr) if isinstance(fr, list) else fr
         )
-        kind, low, _ = scaler._validated_params()
+        estimator = scaler._new_estimator()
         state = config["state"]
         if state is None:
             return scaler
-        try:
-            n = state["n_features"]
-            center = np.asarray(state["center"], dtype=np.float64)
-            scale = np.asarray(state["scale"], dtype=np.float64)
-            names = state["feature_names"]
-            ok = (
-                isinstance(n, int)
-                and n >= 1
-                and center.shape == scale.shape == (n,)
-                and np.isfinite(center).all()
-                and np.isfinite(scale).all()
-                and (scale > 0).all()
-                and (names is None or (isinstance(names, list) and len(names) == n))
-            )
-        except (KeyError, TypeError, ValueError):
-            ok = False
-        if not ok:
+        fitted = _fitted_from_state(state, scaler.kind)
+        if fitted is None:
             raise ValueError(
                 error_message(
                     "config['state']",
-                    "None or a dict with n_features, "
-                    "center, scale (n_features finite values, scale > 0) "
-                    "and feature_names",
+                    "None or a dict with n_features, feature_names and fitted (the "
+                    f"attributes {list(_FITTED[scaler.kind])}, each n_features "
+                    "finite values, scale_ > 0)",
                     state,
                 )
             )
-        scaler.n_features_ = n
-        scaler.center_ = center
-        scaler.scale_ = scale
-        scaler.offset_ = low if kind == "minmax" else 0.0
-        scaler.feature_names_ = names
+        for attribute, values in fitted.items():
+            setattr(estimator, attribute, values)
+        estimator.n_features_in_ = state["n_features"]
+        scaler.estimator_ = estimator
+        scaler.n_features_ = state["n_features"]
+        scaler.feature_names_ = state["feature_names"]
         return scaler
 
     def to_json(self) -> str:
@@ -536,3 +567,23 @@ class SeriesScaler:
             ValueError: If the file is not a scaler config.
         """
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _fitted_from_state(state: Any, kind: str) -> dict[str, np.ndarray] | None:
+    """The scikit-learn attributes saved in ``state``, or None if inconsistent."""
+    try:
+        n, names, saved = state["n_features"], state["feature_names"], state["fitted"]
+        if not (
+            isinstance(n, int)
+            and n >= 1
+            and set(state) == {"n_features", "feature_names", "fitted"}
+            and isinstance(saved, dict)
+            and set(saved) == set(_FITTED[kind])
+            and (names is None or (isinstance(names, list) and len(names) == n))
+        ):
+            return None
+        fitted = {key: np.asarray(saved[key], dtype=np.float64) for key in saved}
+    except (KeyError, TypeError, ValueError):
+        return None
+    ok = all(v.shape == (n,) and np.isfinite(v).all() for v in fitted.values())
+    return fitted if ok and (fitted["scale_"] > 0).all() else None

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from rnn_zoo._validation import check_int, check_one_of, check_type, error_message
+from rnn_zoo.preprocessing._arrays import _first_inexact
 
 __all__ = ["pad", "mask_of"]
 
@@ -98,11 +99,16 @@ def _check_dtype(dtype: Any) -> np.dtype:
 def _unrepresentable(array: np.ndarray, dtype: np.dtype) -> tuple[Any, str] | None:
     """The first value of ``array`` that ``dtype`` cannot hold exactly, and why.
 
-    Returns None when every value fits: integers in range for an integer dtype,
-    finite values that stay finite for a float dtype.
+    Returns None when every value fits: integers in range for an integer dtype;
+    for a float dtype, finite values that stay finite and integers it holds
+    exactly (float32 rounds integers beyond 2**24, the package's float rule).
     """
     if array.size == 0:
         return None
+    if dtype.kind == "f":
+        rounded = _first_inexact(array, dtype)
+        if rounded is not None:
+            return rounded, "an integer too large to be stored exactly in"
     with np.errstate(over="ignore", invalid="ignore"):
         if dtype.kind == "f":
             bad = np.isfinite(array) & ~np.isfinite(array.astype(dtype))
@@ -164,7 +170,8 @@ def pad(
     the defaults (``padding="post"``, ``truncating="post"``: real tokens first,
     padding after, which the fused cuDNN LSTM/GRU kernels require) and its
     checks: every value must fit ``dtype`` exactly, so ``[0.5]`` with
-    ``dtype="int32"`` is an error instead of a silent ``0``.
+    ``dtype="int32"`` is an error instead of a silent ``0``, and so is the
+    integer ``16777217`` with ``dtype="float32"`` (float32 would round it).
 
     Args:
         sequences: non-empty list (or tuple/array) of sequences; each a list or
@@ -252,7 +259,8 @@ def mask_of(padded: Any, *, value: float = 0) -> np.ndarray:
 
     Raises:
         TypeError: If ``padded`` is not numeric or ``value`` is not a number.
-        ValueError: If ``padded`` is not 2-D or 3-D.
+        ValueError: If ``padded`` is not 2-D or 3-D, or is ragged (sequences of
+            different lengths: `pad` them first).
 
     Example:
         >>> mask_of(pad([[7, 8, 9], [5]]))
@@ -262,7 +270,19 @@ def mask_of(padded: Any, *, value: float = 0) -> np.ndarray:
         >>> mask_of(x)
         array([[ True, False]])
     """
-    array = np.asarray(padded)
+    try:
+        array = np.asarray(padded)
+    except ValueError:  # ragged: NumPy cannot make one array of it
+        array = None
+    if array is None:
+        raise ValueError(
+            error_message(
+                "padded",
+                "a rectangular array (every sequence the same length)",
+                padded,
+                "Pad the sequences first: `mask_of(pad(sequences))`",
+            )
+        )
     if array.dtype.kind not in _NUMERIC_KINDS:
         raise TypeError(error_message("padded", "an array of numbers", padded))
     if array.ndim not in (2, 3):

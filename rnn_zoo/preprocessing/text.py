@@ -280,7 +280,8 @@ class _Tokenizer:
         Raises:
             TypeError: If ``texts`` is not a string or holds a non-string.
             ValueError: If the corpus has no tokens, ``min_freq`` exceeds every
-                token count, or a constructor argument is invalid.
+                token count, ``start_token``/``end_token`` occurs in the text
+                (``decode`` would drop it), or a constructor argument is invalid.
 
         Example:
             >>> tok = CharTokenizer(max_tokens=4).fit(["abb", "cc"])
@@ -295,6 +296,17 @@ class _Tokenizer:
             raise ValueError(
                 error_message("texts", "a non-empty corpus (at least one token)", texts)
             )
+        for name in ("start_token", "end_token"):
+            token = getattr(self, name)
+            if token is not None and token in counts:
+                raise ValueError(
+                    f"`{name}` must not occur in the text: it would be encoded as "
+                    f"the {name.split('_')[0]} id and dropped by `decode`. "
+                    f"Received: {name}={token!r}, which occurs {counts[token]} "
+                    "time(s) in `texts`. Use a token the text never contains, "
+                    "e.g. '\\x02' / '\\x03' for characters or '<s>' / '</s>' "
+                    "for words"
+                )
         specials = self._special_tokens()
         for token in specials:
             counts.pop(token, None)
@@ -360,7 +372,24 @@ class _Tokenizer:
     def _encode_one(self, text: str, start: list[int], end: list[int]) -> list[int]:
         get = self.token_to_id_.get
         unk = self.unk_id
-        return start + [get(token, unk) for token in self._tokenize(text)] + end
+        ids = [get(token, unk) for token in self._tokenize(text)]
+        self._check_no_special(ids, text)
+        return start + ids + end
+
+    def _check_no_special(self, ids: Any, text: str) -> None:
+        """Raise if the text itself holds a start/end token (decode would drop it)."""
+        special = [i for i in (self.start_id, self.end_id) if i is not None]
+        if special and np.isin(ids, special).any():
+            tokens = [self.vocabulary_[i] for i in special]
+            raise ValueError(
+                error_message(
+                    "text",
+                    f"free of the start/end tokens {tokens}, which are reserved "
+                    "for `add_special=True`",
+                    text,
+                    "Remove them from the text",
+                )
+            )
 
     def encode(
         self, text: str | Iterable[str], *, add_special: bool = False
@@ -377,8 +406,8 @@ class _Tokenizer:
             such lists (ragged; pad them with ``rnn_zoo.preprocessing.pad``).
 
         Raises:
-            ValueError: If not fitted, or ``add_special=True`` without start/end
-                tokens.
+            ValueError: If not fitted, ``add_special=True`` without start/end
+                tokens, or the text contains a start/end token.
             TypeError: If ``text`` is neither a string nor strings.
 
         Example:

@@ -33,6 +33,11 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
+from rnn_zoo.preprocessing._arrays import (
+    _column_positions,
+    _float_dtype,
+    _numeric_parts,
+)
 
 __all__ = ["make_windows", "windows_dataset", "time_split"]
 
@@ -57,12 +62,6 @@ def _numpy_dtype(dtype: Any, where: str) -> np.dtype:
     )
 
 
-def _float_dtype(dtypes: list[np.dtype]) -> np.dtype:
-    """Floats keep their (widest) float dtype; integers and bools become float32."""
-    floats = [dtype for dtype in dtypes if dtype.kind == "f"]
-    return np.result_type(*floats) if floats else np.dtype(np.float32)
-
-
 def _as_table(series: Any) -> tuple[np.ndarray, list[Any] | None]:
     """``series`` as a finite 2-D float array ``(rows, features)`` and its labels.
 
@@ -71,11 +70,10 @@ def _as_table(series: Any) -> tuple[np.ndarray, list[Any] | None]:
     if isinstance(series, pd.Series):
         series = series.to_frame()
     if isinstance(series, pd.DataFrame):
-        dtypes = [
+        for column, dtype in series.dtypes.items():
             _numpy_dtype(dtype, f"column {column!r}")
-            for column, dtype in series.dtypes.items()
-        ]
-        values = series.to_numpy(dtype=_float_dtype(dtypes), na_value=np.nan)
+        dtype = _float_dtype(_numeric_parts(series), "series")
+        values = series.to_numpy(dtype=dtype, na_value=np.nan)
         labels: list[Any] | None = list(series.columns)
     else:
         try:
@@ -88,8 +86,8 @@ def _as_table(series: Any) -> tuple[np.ndarray, list[Any] | None]:
                     series,
                 )
             ) from None
-        dtype = _float_dtype([_numpy_dtype(values.dtype, "values")])
-        values = values.astype(dtype, copy=False)
+        _numpy_dtype(values.dtype, "values")
+        values = values.astype(_float_dtype([values], "series"), copy=False)
         labels = None
         if values.ndim == 1:
             values = values.reshape(-1, 1)
@@ -107,55 +105,15 @@ def _as_table(series: Any) -> tuple[np.ndarray, list[Any] | None]:
     return values, labels
 
 
-def _resolve_column(item: Any, labels: list[Any] | None, n_features: int) -> int:
-    """The position of one entry of `target_columns`."""
-    if not isinstance(item, bool):
-        if labels is not None and isinstance(item, str | numbers.Number):
-            if item in labels:
-                return labels.index(item)
-        if isinstance(item, numbers.Integral) and -n_features <= item < n_features:
-            return int(item) % n_features
-    existing = f"positions 0 to {n_features - 1} (negative counts from the end)"
-    if labels is not None:
-        existing = f"column labels {labels} or {existing}"
-    raise ValueError(
-        f"`target_columns` must name existing columns: {existing}. "
-        f"Received: target_columns entry {item!r}"
-    )
-
-
 def _target_positions(
     target_columns: Any, labels: list[Any] | None, n_features: int
 ) -> list[int]:
     """Column positions of the targets; all columns when `target_columns` is None."""
     if target_columns is None:
         return list(range(n_features))
-    if isinstance(target_columns, str | numbers.Integral):
-        items = [target_columns]
-    else:
-        check_type(
-            target_columns,
-            "target_columns",
-            (list, tuple, np.ndarray, pd.Index),
-            "None, a column label/position, or a list of them",
-        )
-        items = list(target_columns)
-    if not items:
-        raise ValueError(
-            error_message(
-                "target_columns",
-                "a non-empty list of column labels/positions, or None for all columns",
-                target_columns,
-            )
-        )
-    positions = [_resolve_column(item, labels, n_features) for item in items]
-    if len(set(positions)) != len(positions):
-        raise ValueError(
-            error_message(
-                "target_columns", "distinct columns (no column twice)", target_columns
-            )
-        )
-    return positions
+    return _column_positions(
+        target_columns, labels, n_features, "target_columns", none_means_all=True
+    )
 
 
 class _Windowing(NamedTuple):
@@ -231,22 +189,26 @@ def make_windows(
         target_columns: which columns form ``y``. None (default) means all
             columns; otherwise one column or a list of columns, each a position
             (int, negative counts from the end) or, for pandas input, a column
-            label (a Series' label is its name). An int that is not a label of
-            the DataFrame is taken as a position.
+            label (a Series' label is its name). The package's one column
+            rule: an entry that is a column label means that column; an int
+            that is not a label is a position.
 
     Returns:
         A tuple ``(X, y)``: ``X`` of shape ``(n, lookback, features)`` and ``y``
         of shape ``(n, horizon, len(targets))`` (batch, timesteps, features).
         Float input keeps its dtype (float32 stays float32); integer and bool
-        input becomes float32. The arrays are copies, not views of ``series``.
+        input becomes float32 when float32 holds every value exactly
+        (``|v| <= 2**24``), else float64, so large counts and timestamps are
+        never rounded. The arrays are copies, not views of ``series``.
 
     Raises:
         TypeError: If ``lookback``, ``horizon`` or ``stride`` is not an int, if
             ``series`` is not numeric, or ``target_columns`` has a wrong type.
         ValueError: If ``lookback``, ``horizon`` or ``stride`` is < 1; if
             ``series`` is not 1-D/2-D, holds NaN/inf, or has fewer than
-            ``lookback + horizon`` rows; if ``target_columns`` is empty, repeats a
-            column or names a column that does not exist.
+            ``lookback + horizon`` rows, or holds integers beyond ``2**53``
+            (float64 would round them); if ``target_columns`` is empty, repeats
+            a column or names a column that does not exist.
 
     Example:
         >>> X, y = make_windows(np.arange(6), 3)

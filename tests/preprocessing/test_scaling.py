@@ -125,10 +125,15 @@ def test_series_in_series_out():
     np.testing.assert_allclose(scaler.inverse_transform(scaled), series, rtol=1e-12)
 
 
-def test_float32_stays_float32_and_ints_become_float64():
+def test_dtypes_follow_the_package_float_rule():
     scaler = SeriesScaler().fit([1, 2, 3])
-    assert scaler.transform(np.array([1, 2, 3])).dtype == np.float64
+    assert scaler.transform(np.array([1, 2, 3])).dtype == np.float32
     assert scaler.transform(np.array([1, 2, 3], dtype=np.float32)).dtype == np.float32
+    assert scaler.transform(np.array([1.0, 2.0, 3.0])).dtype == np.float64
+    # integers float32 would round give float64, as in make_windows
+    assert scaler.transform(np.array([2**24 + 1])).dtype == np.float64
+    with pytest.raises(ValueError, match="`data` must hold integers that float64"):
+        scaler.transform(np.array([2**53 + 1]))
 
 
 # ------------------------------------------------------------------ leakage
@@ -197,7 +202,7 @@ def test_constant_column_warns_and_maps_to_offset(kind, expected):
         scaler.fit(frame)
     out = scaler.transform(frame).to_numpy()
     assert np.isfinite(out).all()
-    np.testing.assert_array_equal(out[:, 1], expected)
+    np.testing.assert_allclose(out[:, 1], expected, rtol=0, atol=1e-15)
     np.testing.assert_allclose(scaler.inverse_transform(out), frame, rtol=1e-12)
 
 
@@ -284,7 +289,7 @@ def test_from_config_rejects_inconsistent_state(state):
 
 
 def test_from_config_validates_kind():
-    config = {"kind": "robust", "feature_range": [0, 1], "state": None}
+    config = {"kind": "maxabs", "feature_range": [0, 1], "state": None}
     with pytest.raises(ValueError, match="`kind` must be one of 'standard', 'minmax'"):
         SeriesScaler.from_config(config)
 
@@ -309,9 +314,10 @@ def test_unfitted_scaler_raises():
 
 def test_unknown_kind():
     with pytest.raises(
-        ValueError, match="`kind` must be one of 'standard', 'minmax'. Received: kind="
+        ValueError,
+        match="`kind` must be one of 'standard', 'minmax', 'robust'. Received: kind=",
     ):
-        SeriesScaler("robust").fit([1.0, 2.0])
+        SeriesScaler("maxabs").fit([1.0, 2.0])
 
 
 @pytest.mark.parametrize(
@@ -378,26 +384,26 @@ def test_wrong_number_of_features(data, columns, match):
             method(data, columns=columns)
 
 
-@pytest.mark.parametrize("columns", [["Volume"], [2], [-1], [True], [1.5]])
+@pytest.mark.parametrize("columns", [["Volume"], [2], [-3], [True], [1.5]])
 def test_unknown_column_lists_known_columns(columns):
     scaler = SeriesScaler().fit(_frame())
     with pytest.raises(
         ValueError,
-        match=r"`columns` must be column names or positions the scaler knows: "
-        r"\['Open', 'Close'\] or positions 0\.\.1\. Received: columns=",
+        match=r"`columns` must name existing columns: column labels "
+        r"\['Open', 'Close'\] or positions 0 to 1 .*Received: columns entry",
     ):
         scaler.inverse_transform(np.zeros((2, 1)), columns=columns)
 
 
 def test_column_names_need_a_dataframe_fit():
     scaler = SeriesScaler().fit(np.arange(6.0).reshape(3, 2))
-    with pytest.raises(ValueError, match=r"knows: positions 0\.\.1\. Received"):
+    with pytest.raises(ValueError, match=r"columns: positions 0 to 1 .*Received"):
         scaler.transform(np.zeros(3), columns="Close")
 
 
 def test_bad_columns_type_and_empty_columns():
     scaler = SeriesScaler().fit(_frame())
-    with pytest.raises(TypeError, match="`columns` must be a column name or position"):
+    with pytest.raises(TypeError, match="`columns` must be a column label or position"):
         scaler.transform(np.zeros((2, 1)), columns={"Close"})
     with pytest.raises(ValueError, match="`columns` must be a non-empty list"):
         scaler.transform(np.zeros((2, 1)), columns=[])
@@ -651,3 +657,33 @@ def test_property_scaler_round_trip(data, kind):
         scaler = SeriesScaler(kind).fit(data)
     back = scaler.inverse_transform(scaler.transform(data))
     np.testing.assert_allclose(back, data, rtol=1e-9, atol=1e-6)
+
+
+# --------------------------- issue 11 row 2: built on scikit-learn's scalers
+
+
+def test_near_constant_feature_is_treated_as_constant_like_scikit_learn():
+    data = [[1.0], [1.0 + 2.2e-16], [1.0]]
+    with pytest.warns(UserWarning, match="Constant feature"):
+        scaler = SeriesScaler("standard").fit(data)
+    expected = StandardScaler().fit(data).transform([[1.1]])
+    np.testing.assert_allclose(scaler.transform([[1.1]]), expected, rtol=1e-12)
+    assert abs(scaler.transform([[1.1]])[0, 0] - 0.1) < 1e-9  # not 7.8e14
+
+
+def test_robust_kind_matches_scikit_learn(rng):
+    from sklearn.preprocessing import RobustScaler
+
+    data = rng.normal(size=(9, 2)) * [1.0, 50.0]
+    data[0, 0] = 100.0  # an outlier the robust scaler shrugs off
+    scaler = SeriesScaler("robust").fit(data)
+    np.testing.assert_allclose(
+        scaler.transform(data), RobustScaler().fit_transform(data), rtol=1e-12
+    )
+    clone = SeriesScaler.from_json(scaler.to_json())
+    np.testing.assert_array_equal(clone.transform(data), scaler.transform(data))
+    np.testing.assert_allclose(
+        clone.inverse_transform(clone.transform(data)[:, 1:], columns=[1]),
+        data[:, 1:],
+        rtol=1e-12,
+    )

@@ -230,3 +230,28 @@ def test_mask_of_errors(subtests):
     for padded, kwargs, error, match in MASK_ERRORS:
         with subtests.test(match=match), pytest.raises(error, match=match):
             mask_of(padded, **kwargs)
+
+
+# ---------------------------------------- issue 11 row 7: mask_of on ragged input
+
+
+def test_mask_of_ragged_list_says_to_pad_first():
+    with pytest.raises(
+        ValueError, match=r"`padded` must be a rectangular.*mask_of\(pad\(sequences\)\)"
+    ):
+        mask_of([[1, 2, 3], [4]])
+
+
+# ----------------------------------- issue 11 row 3: integers above 2**24 in float
+
+
+def test_pad_float32_refuses_integers_float32_would_round():
+    with pytest.raises(ValueError, match="16777217.*float32"):
+        pad([[16_777_217, 1]], dtype="float32")
+
+
+def test_pad_float64_keeps_large_integers_exact():
+    out = pad([[16_777_217, 1], [2]], dtype="float64")
+    assert out[0, 0] == 16_777_217
+    # negative control: integers float32 holds exactly still pad to float32
+    assert pad([[16_777_216, 1]], dtype="float32")[0, 0] == 16_777_216

@@ -127,9 +127,12 @@ def test_word_split_pattern():
 
 
 def test_text_tokens_equal_to_reserved_tokens_get_their_ids():
-    tok = WordTokenizer(split=r"\S+", start_token="<s>").fit("a <pad> <s> b")
+    tok = WordTokenizer(split=r"\S+", start_token="<s>").fit("a <pad> b")
     assert tok.vocabulary_ == ["<pad>", "<unk>", "<s>", "a", "b"]
-    assert tok.encode("a <pad> <unk> <s>") == [3, 0, 1, 2]
+    assert tok.encode("a <pad> <unk>") == [3, 0, 1]
+    # a start token in the text itself would vanish in decode: an error instead
+    with pytest.raises(ValueError, match="`start_token` must not occur in the text"):
+        WordTokenizer(split=r"\S+", start_token="<s>").fit("a <pad> <s> b")
 
 
 # -- start / end tokens ---------------------------------------------------------------
@@ -534,3 +537,25 @@ def test_string_lookup_needs_a_token():
         tok.to_string_lookup()
     with pytest.raises(TypeError, match="`invert` must be True or False"):
         CharTokenizer().fit("a").to_string_lookup(invert="yes")
+
+
+# ------------------------------------------------- issue 11 row 4: special tokens
+
+
+@pytest.mark.parametrize("name", ["start_token", "end_token"])
+def test_special_token_that_is_a_text_character_is_an_error(name):
+    # Before the fix "banana" encoded and decoded as "bnn": the 'a's became the
+    # start id, which decode drops.
+    with pytest.raises(ValueError, match=f"`{name}` must not occur in the text"):
+        CharTokenizer(**{name: "a"}).fit("banana")
+
+
+def test_special_token_not_in_the_text_still_round_trips():
+    tok = CharTokenizer(start_token="\x02", end_token="\x03").fit("banana")
+    assert tok.decode(tok.encode("banana", add_special=True)) == "banana"
+
+
+def test_encoding_a_special_token_character_is_an_error():
+    tok = CharTokenizer(start_token="^").fit("banana")
+    with pytest.raises(ValueError, match="`text` must be free of the start/end tokens"):
+        tok.encode("ba^n")

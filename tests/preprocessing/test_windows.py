@@ -395,3 +395,38 @@ def test_windows_dataset_errors(subtests):
     for kwargs, error, match in WINDOWS_DATASET_ERRORS:
         with subtests.test(match=match), pytest.raises(error, match=match):
             windows_dataset(np.arange(10.0), **{"lookback": 2, **kwargs})
+
+
+# ----------------------------------- issue 11 row 3: integers above 2**24 stay exact
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_large_integers_are_windowed_exactly(as_frame):
+    values = np.array([16_777_217, 16_777_218, 16_777_219, 16_777_220], dtype="int64")
+    series = pd.DataFrame({"t": values}) if as_frame else values
+    X, y = make_windows(series, 2)
+    assert X.dtype == np.float64  # float32 would round 16777217 to 16777216
+    assert X[0, 0, 0] == 16_777_217 and y[-1, 0, 0] == 16_777_220
+
+
+def test_small_integers_still_become_float32():
+    X, _ = make_windows(np.arange(6, dtype="int64"), 3)
+    assert X.dtype == np.float32
+
+
+# ------------------------------- issue 11 row 6: one rule for integer column labels
+
+
+def test_integer_label_means_the_label_in_windows_and_scaler():
+    from rnn_zoo.preprocessing import SeriesScaler
+
+    frame = pd.DataFrame({10: [0.0, 1.0, 2.0, 3.0], 20: [0.0, 10.0, 20.0, 30.0]})
+    _, y = make_windows(frame, 2, target_columns=[20])
+    np.testing.assert_array_equal(y[:, 0, 0], [20.0, 30.0])
+    scaler = SeriesScaler("minmax").fit(frame)
+    # label 20 is the second column (0..30), not an out-of-range position
+    np.testing.assert_allclose(scaler.inverse_transform([[1.0]], columns=[20]), [[30]])
+    # an int that is not a label is a position, in both
+    _, y1 = make_windows(frame, 2, target_columns=[1])
+    np.testing.assert_array_equal(y1, y)
+    np.testing.assert_allclose(scaler.inverse_transform([[1.0]], columns=[1]), [[30]])
