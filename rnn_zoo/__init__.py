@@ -45,6 +45,7 @@ _LAZY = {
     # evaluation
     "mase": "rnn_zoo.evaluation",
     "naive_forecast": "rnn_zoo.evaluation",
+    "walk_forward_backtest": "rnn_zoo.evaluation",
     # plotting
     "plot_history": "rnn_zoo.plotting",
     "plot_forecast": "rnn_zoo.plotting",

@@ -32,6 +32,14 @@ _LAZY: dict[str, str | None] = {
     "drift_forecast": "baselines",
     "mean_forecast": "baselines",
     "BASELINES": "baselines",
+    # backtest
+    "BacktestResult": "backtest",
+    "walk_forward_backtest": "backtest",
+    "summarize_forecasts": "backtest",
+    # significance
+    "DieboldMarianoResult": "significance",
+    "diebold_mariano": "significance",
+    "compare_forecasts": "significance",
     # multistep
     "recursive_forecast": "multistep",
     "direct_forecast": "multistep",
