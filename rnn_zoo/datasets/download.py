@@ -7,8 +7,10 @@ Every downloadable file has an entry in ``DATASETS`` (mirrored in the repository
 2. ``$RNN_ZOO_DATA_DIR/<filename>``, when that environment variable is set;
 3. the cache folder: ``data_dir`` if given, else ``default_cache_dir()`` (the
    ``datasets/`` folder of a source checkout, or ``~/.cache/rnn_zoo``);
-4. a download from the canonical URL into the cache folder (timeout, retried once,
-   written atomically so an interrupted download never leaves a partial file).
+4. a download from the canonical URL into the cache folder (timeout, retried once
+   on transient errors only — network down, timeouts, HTTP 5xx/408/429, a
+   truncated transfer — never on HTTP 404/403 or a local permission error; written
+   atomically so an interrupted download never leaves a partial file).
 
 Every file found or downloaded is checked against its sha256. Nothing is fetched at
 import time.
@@ -21,6 +23,7 @@ import http.client
 import os
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +49,8 @@ _RETRY_DELAY_S = 2.0
 _CHUNK_BYTES = 1 << 16
 # rnn_zoo/datasets/download.py -> the folder that holds the `rnn_zoo` package.
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]
-# Errors worth one more try: network down, timeouts, resets, HTTP 5xx, truncation.
-_TRANSIENT_ERRORS = (OSError, http.client.HTTPException)
+# HTTP statuses worth one more try: timeout, rate limit and server errors (5xx).
+_TRANSIENT_HTTP = frozenset({408, 425, 429})
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,9 @@ class DatasetUnavailableError(OSError):
     """The file is neither on disk nor downloadable; the message says how to supply it.
 
     Raised by ``fetch`` and the loaders built on it when no local copy exists and
-    the download failed twice (or ``download=False``). A subclass of ``OSError``,
+    the download failed (twice for a transient error, once for HTTP 4xx or a
+    local permission error; the message says which) or ``download=False``. A
+    subclass of ``OSError``,
     so ``except OSError`` also catches it.
 
     Example:
@@ -218,27 +223,54 @@ def _check_optional_path(value: object, name: str) -> Path | None:
     return Path(value).expanduser()
 
 
+def _is_transient(error: BaseException) -> bool:
+    """Whether another try may succeed: network down, timeouts, resets, HTTP 5xx,
+    408/429, a truncated transfer. HTTP 4xx and local file errors are permanent."""
+    if isinstance(error, urllib.error.HTTPError):
+        return error.code >= 500 or error.code in _TRANSIENT_HTTP
+    if isinstance(error, urllib.error.URLError):
+        return True  # DNS failure, refused or reset connection, timeout
+    if isinstance(error, (PermissionError, FileNotFoundError, IsADirectoryError)):
+        return False  # the cache folder, not the network
+    return isinstance(error, (OSError, http.client.HTTPException))
+
+
+def _what_failed(error: BaseException, info: DatasetInfo, folder: Path) -> str:
+    """One sentence on what actually went wrong, for the final message."""
+    if isinstance(error, urllib.error.HTTPError):
+        return (
+            f"The server answered HTTP {error.code} ({error.reason}) for {info.url}; "
+            "the file may have moved, or access is refused"
+        )
+    if isinstance(error, (PermissionError, FileNotFoundError, IsADirectoryError)):
+        return (
+            f"Could not write into the cache folder '{folder}' ({error}); pass a "
+            "writable `data_dir`"
+        )
+    return (
+        f"Could not download '{info.filename}' from {info.url} (tried twice; last "
+        f"error: {error}). If this machine is offline, supply the file by hand"
+    )
+
+
 def _download(info: DatasetInfo, folder: Path) -> Path:
     """Download ``info.url`` into ``folder`` atomically; retry once if transient."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / info.filename
     print(f"Downloading {info.filename} ({info.size:,} bytes) from {info.url}")
-    last_error: BaseException | None = None
     for attempt in (1, 2):
         try:
-            return _download_once(info, target)
+            folder.mkdir(parents=True, exist_ok=True)
+            return _download_once(info, folder / info.filename)
         except ChecksumError:
             raise
-        except _TRANSIENT_ERRORS as err:
-            last_error = err
-            if attempt == 1:
+        except (OSError, http.client.HTTPException) as err:
+            if attempt == 1 and _is_transient(err):
                 print(f"Download failed ({err}); retrying once.")
                 time.sleep(_RETRY_DELAY_S)
-    raise DatasetUnavailableError(
-        f"Could not download '{info.filename}' from {info.url} (tried twice; last "
-        f"error: {last_error}). If this machine is offline: "
-        + _manual_instructions(info)
-    ) from last_error
+                continue
+            raise DatasetUnavailableError(
+                _what_failed(err, info, folder) + ". " + _manual_instructions(info)
+            ) from err
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _download_once(info: DatasetInfo, target: Path) -> Path:

@@ -6,6 +6,7 @@ a file (a ``Lambda`` layer stores Python bytecode), so loading a file from someo
 else is only safe in Keras' safe mode. :func:`load_model` therefore:
 
 - accepts ``.keras`` archives only (no HDF5, pickle or SavedModel directories);
+  the suffix may be in any case (``m.KERAS``), for saving as for loading;
 - refuses to run while ``keras.config.enable_unsafe_deserialization()`` is in
   effect, because that global switch overrides ``safe_mode=True``;
 - refuses archives that contain a ``Lambda`` layer or a Python lambda, with a
@@ -19,11 +20,14 @@ else is only safe in Keras' safe mode. :func:`load_model` therefore:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
 import os
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,6 +117,22 @@ def _check_unsafe_deserialization_off() -> None:
             "process (or call `keras.backend.clear_session()`, which resets the "
             "flag) and load again without enabling it"
         )
+
+
+@contextlib.contextmanager
+def _as_keras_name(path: Path) -> Iterator[Path]:
+    """``path``, or a temporary copy of it whose name ends in lower-case ``.keras``.
+
+    Keras recognizes archives by that exact ending; `load_model` accepts the
+    suffix in any case (``m.KERAS``), as `save_model` does.
+    """
+    if path.name.endswith(_SUFFIX):
+        yield path
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / f"model{_SUFFIX}"
+        shutil.copyfile(path, copy)
+        yield copy
 
 
 def _corrupted(path: Path, detail: str) -> ValueError:
@@ -268,7 +288,8 @@ def load_model(path: str | os.PathLike, *, compile: bool = True) -> keras.Model:
         raise _lambda_error(path, found)
     _import_registered_modules(config)
     try:
-        return keras.saving.load_model(path, safe_mode=True, compile=compile)
+        with _as_keras_name(path) as keras_path:
+            return keras.saving.load_model(keras_path, safe_mode=True, compile=compile)
     except (ValueError, TypeError) as exc:
         if "lambda" in str(exc).lower():
             raise _lambda_error(path, "a Python lambda") from exc
@@ -297,7 +318,8 @@ def save_model(
 
     Args:
         model: ``keras.Model``. The model to save.
-        path: str or ``os.PathLike``. Destination; must end in ``.keras``.
+        path: str or ``os.PathLike``. Destination; must end in ``.keras`` (in
+            any case, as for :func:`load_model`).
         overwrite: bool. Whether to replace an existing file. Default True.
 
     Returns:
@@ -343,5 +365,16 @@ def save_model(
             )
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path, overwrite=True)
+    if path.name.endswith(_SUFFIX):
+        model.save(path, overwrite=True)
+        return path
+    # Keras only writes names ending in lower-case ".keras": write one beside the
+    # target and rename it, so "m.KERAS" works as it does for `load_model`.
+    handle, temp = tempfile.mkstemp(suffix=_SUFFIX, dir=path.parent)
+    os.close(handle)
+    try:
+        model.save(temp, overwrite=True)
+        os.replace(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
     return path

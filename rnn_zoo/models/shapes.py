@@ -1,6 +1,6 @@
 """Explain a recurrent model's shapes: ``(batch, timesteps, features)`` per layer.
 
-:func:`explain` prints each layer's input and output shapes written as
+:func:`explain` describes each layer's input and output shapes written as
 ``(batch, timesteps, features)``, the recurrent settings (``return_sequences``,
 ``return_state``, ``stateful``), the state layout and where masks are created
 and consumed: the shape confusion learners hit most.
@@ -9,6 +9,7 @@ and consumed: the shape confusion learners hit most.
 from __future__ import annotations
 
 import contextlib
+import html
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -23,7 +24,7 @@ from rnn_zoo.models._layer_graph import (
     _recurrent_layers,
 )
 
-__all__ = ["explain"]
+__all__ = ["explain", "Explanation"]
 
 _MERGE_WORDS = {
     "concat": "concatenated",
@@ -31,6 +32,33 @@ _MERGE_WORDS = {
     "ave": "averaged",
     "mul": "multiplied",
 }
+
+
+class Explanation(list):
+    """The lines of `explain`, shown once as text wherever it is displayed.
+
+    A list of strings (so ``lines[0]`` and ``len(lines)`` work) whose ``repr`` and
+    ``str`` are the lines joined by newlines, and whose ``_repr_html_`` is the
+    same text in a ``<pre>`` block: as the last expression of a Jupyter cell it
+    appears once, as text.
+
+    Example:
+        >>> Explanation(["Model 'm': 1 layers", "x (InputLayer)"])
+        Model 'm': 1 layers
+        x (InputLayer)
+    """
+
+    def __str__(self) -> str:
+        return "\n".join(self)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(str(self))}</pre>"
 
 
 def _axis_names(rank: int, dtype: str) -> tuple[str, ...]:
@@ -380,9 +408,9 @@ def explain(
     model: keras.Model,
     sample: Any = None,
     *,
-    print_fn: Callable[[str], Any] = print,
-) -> list[str]:
-    """Print each layer's shapes, recurrent settings, state layout and masks.
+    print_fn: Callable[[str], Any] | None = None,
+) -> Explanation:
+    """Explain each layer's shapes, recurrent settings, state layout and masks.
 
     Shapes are written with their axis names, ``(batch, timesteps, features)``.
     Without ``sample``, sizes Keras does not know yet (usually batch and often
@@ -397,11 +425,14 @@ def explain(
         sample: Optional array-like, or a list of them for a model with several
             inputs. A batch of inputs shaped like the model's input. Default
             None.
-        print_fn: Callable taking one string, called once per line. Default
-            ``print``; pass ``lambda line: None`` to only get the lines.
+        print_fn: Optional callable taking one string, called once per line
+            (e.g. ``print`` in a script, or ``logger.info``). Default None: print
+            nothing, and let the returned `Explanation` display itself.
 
     Returns:
-        The printed lines, as a list of strings.
+        An `Explanation`: the list of lines, whose ``repr`` (and HTML form in
+        Jupyter) is the text. As the last line of a notebook cell it is shown
+        once; in a script, ``print(explain(model))``.
 
     Raises:
         TypeError: If ``model`` is not a ``keras.Model``, ``print_fn`` is not
@@ -415,7 +446,7 @@ def explain(
         >>> x = keras.layers.GRU(4, name="gru")(inputs)
         >>> outputs = keras.layers.Dense(1, name="head")(x)
         >>> model = keras.Model(inputs, outputs, name="demo")
-        >>> lines = explain(model, np.zeros((2, 5, 3)))
+        >>> explain(model, np.zeros((2, 5, 3)))
         Model 'demo': 3 layers; shapes are (batch, timesteps, features)
         sizes from a sample of shape (2, 5, 3)
         series (InputLayer)
@@ -435,8 +466,10 @@ def explain(
         ValueError: `sample` must be an array of shape (batch, 5, 3) ...
     """
     check_type(model, "model", keras.Model, "a keras.Model (Functional or Sequential)")
-    if not callable(print_fn):
-        raise TypeError(error_message("print_fn", "a callable such as print", print_fn))
+    if print_fn is not None and not callable(print_fn):
+        raise TypeError(
+            error_message("print_fn", "a callable such as print, or None", print_fn)
+        )
     inputs = _model_inputs(model, sample)
     arrays = None if sample is None else _check_sample(sample, inputs)
     lines = [
@@ -449,6 +482,7 @@ def explain(
         shown = ", ".join(str(a.shape) for a in arrays)
         lines.append(f"sizes from a sample of shape {shown}")
     lines += _model_lines(model, arrays, "")
-    for line in lines:
-        print_fn(line)
-    return lines
+    if print_fn is not None:
+        for line in lines:
+            print_fn(line)
+    return Explanation(lines)

@@ -252,3 +252,39 @@ def test_sha256_of_matches_hashlib(tmp_path):
     file = tmp_path / "abc"
     file.write_bytes(b"abc" * 50_000)  # several read chunks
     assert sha256_of(file) == hashlib.sha256(b"abc" * 50_000).hexdigest()
+
+
+# ---------------------------- issue 11 row 8: retry transient errors only, say why
+
+
+def _http_error(code: int, reason: str) -> urllib.error.HTTPError:
+    return urllib.error.HTTPError(
+        "https://example.invalid/tiny.txt", code, reason, None, None
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "needle"),
+    [
+        (_http_error(404, "Not Found"), "HTTP 404"),
+        (_http_error(403, "Forbidden"), "HTTP 403"),
+        (PermissionError(13, "Permission denied"), "Permission denied"),
+    ],
+)
+def test_permanent_errors_are_not_retried_and_not_called_offline(
+    tiny, tmp_path, monkeypatch, error, needle
+):
+    network = offline(monkeypatch, error, GOOD)
+    with pytest.raises(DatasetUnavailableError) as info:
+        fetch("tiny", data_dir=tmp_path)
+    message = str(info.value)
+    assert len(network.calls) == 1  # no retry
+    assert needle in message
+    assert "offline" not in message and "tried twice" not in message
+    assert "RNN_ZOO_DATA_DIR" in message  # still says how to supply the file
+
+
+def test_server_errors_are_retried(tiny, tmp_path, monkeypatch):
+    network = offline(monkeypatch, _http_error(503, "Service Unavailable"), GOOD)
+    assert fetch("tiny", data_dir=tmp_path).read_bytes() == GOOD
+    assert len(network.calls) == 2

@@ -412,3 +412,18 @@ def test_sequential_that_cannot_be_built_from_the_sample():
     with pytest.raises(ValueError, match="`sample` must be an array whose shape") as e:
         _quiet(model, np.zeros((2, 5)))
     assert "expected ndim=3, found ndim=2" in str(e.value)
+
+
+# ---------------------------------- issue 11 row 10: the trace is shown only once
+
+
+def test_explain_returns_a_report_that_displays_itself_once(capsys):
+    model = _model(keras.layers.LSTM(2, name="lstm"))
+    report = explain(model)
+    assert capsys.readouterr().out == ""  # nothing printed: Jupyter shows the repr
+    text = repr(report)
+    assert text == str(report) == "\n".join(report)
+    assert "lstm (LSTM)" in text
+    assert "<pre>" in report._repr_html_() and "lstm (LSTM)" in report._repr_html_()
+    printed = []
+    assert explain(model, print_fn=printed.append) == printed

@@ -319,3 +319,19 @@ def test_only_rnn_zoo_modules_are_imported(monkeypatch):
     serialization._import_registered_modules(config)
     assert imported == ["rnn_zoo._validation"]
     assert "rnn_zoo.models.not_there" not in sys.modules
+
+
+# ------------------------------------ issue 11 row 5: suffix rule shared with load
+
+
+def test_save_model_accepts_an_upper_case_suffix_like_load_model(tmp_path):
+    inputs = keras.Input((3, 2))
+    model = keras.Model(inputs, keras.layers.GRU(2, name="gru")(inputs))
+    path = save_model(model, tmp_path / "m.KERAS")
+    assert path == tmp_path / "m.KERAS" and path.is_file()
+    loaded = load_model(path)
+    x = np.ones((1, 3, 2), "float32")
+    np.testing.assert_allclose(
+        loaded.predict(x, verbose=0), model.predict(x, verbose=0)
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["m.KERAS"]
