@@ -1,7 +1,8 @@
 """Plots for the notebooks: each function returns the matplotlib ``Figure``.
 
 - ``history``: ``plot_history`` (training curves).
-- ``forecasts``: ``plot_forecast``, ``plot_backtest``.
+- ``forecasts``: ``plot_forecast``.
+- ``backtest``: ``plot_backtest`` (error by step ahead per model and baseline).
 - ``attention``: ``plot_attention`` (heatmap labelled with the actual characters).
 - ``recurrent``: ``plot_gates``, ``plot_gradient_norms``.
 
@@ -20,6 +21,8 @@ _LAZY: dict[str, str | None] = {
     "plot_history": "history",
     # forecasts
     "plot_forecast": "forecasts",
+    # backtest
+    "plot_backtest": "backtest",
     # attention
     "plot_attention": "attention",
     # recurrent
