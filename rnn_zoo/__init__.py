@@ -34,6 +34,7 @@ _LAZY = {
     "build_sequence_classifier": "rnn_zoo.models",
     "build_sequence_regressor": "rnn_zoo.models",
     "build_char_lm": "rnn_zoo.models",
+    "generate_text": "rnn_zoo.models",
     "build_forecaster": "rnn_zoo.models",
     "build_seq2seq": "rnn_zoo.models",
     "load_model": "rnn_zoo.models",

@@ -43,6 +43,12 @@ _LAZY: dict[str, str | None] = {
     # multistep
     "recursive_forecast": "multistep",
     "direct_forecast": "multistep",
+    # language
+    "bits_per_char": "language",
+    "perplexity": "language",
+    "uniform_bits_per_char": "language",
+    "CharNGramModel": "language",
+    "language_baselines": "language",
     # sequences
     "exact_match": "sequences",
     "token_accuracy": "sequences",
