@@ -78,6 +78,10 @@ def setup_notebook(seed: int | None = 0, *, figsize: tuple[float, float] = (9, 4
     with silenced_stderr():
         import keras
         import tensorflow as tf
+
+        # Probing for a GPU logs "failed call to cuInit" (level E) on the first
+        # op; do it here, silenced, rather than in the reader's first model cell.
+        tf.config.list_physical_devices()
     if not keras.__version__.startswith("3."):
         raise RuntimeError(
             f"These notebooks need Keras 3; found Keras {keras.__version__}. "
