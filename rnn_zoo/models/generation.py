@@ -62,8 +62,7 @@ def _char_lm_layers(model: Any) -> tuple[Any, list[Any], Any]:
             raise ValueError(
                 error_message(
                     "model",
-                    _LAYERS_HINT + " whose recurrent layers are LSTM, GRU or "
-                    "SimpleRNN",
+                    _LAYERS_HINT + " whose recurrent layers are LSTM, GRU or SimpleRNN",
                     model,
                 )
             )

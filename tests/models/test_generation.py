@@ -1,0 +1,133 @@
+"""Tests for generate_text: O(1) per character (counted), seeded, batched, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from rnn_zoo.models import build_char_lm
+from rnn_zoo.models.generation import CharGenerator, CharStepper, generate_text
+from rnn_zoo.preprocessing import CharTokenizer
+
+TOK = CharTokenizer().fit("the quick brown fox jumps over the lazy dog")
+
+
+@pytest.fixture
+def model():
+    return build_char_lm(TOK.vocab_size, embedding_dim=4, units=[6, 5], cell="gru")
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_stepper_matches_the_full_model(cell, rng):
+    model = build_char_lm(TOK.vocab_size, embedding_dim=4, units=[6, 5], cell=cell)
+    tokens = rng.integers(1, TOK.vocab_size, size=(3, 7)).astype("int32")
+    full = np.asarray(model(tokens))
+    stepper = CharStepper(model)
+    logits, states = stepper.run(tf.constant(tokens[:, :4]), stepper.initial_state(3))
+    np.testing.assert_allclose(logits, full[:, :4], atol=1e-5)
+    for t in range(4, 7):  # then one character at a time, carrying the state
+        step_logits, states = stepper.step(tf.constant(tokens[:, t]), states)
+        np.testing.assert_allclose(step_logits, full[:, t], atol=1e-5)
+
+
+def test_one_step_call_per_new_character(model):
+    generator = CharGenerator(model)
+    for prompt, length in [("the", 25), ("a much longer prompt read once", 25)]:
+        before = generator.step_calls
+        text = generator.generate(TOK, prompt, length, seed=0)
+        assert len(text) == len(prompt) + length
+        # exactly one call per generated character, whatever the prompt length
+        assert generator.step_calls - before == length
+    before = generator.step_calls
+    generator.generate(TOK, ["the", "fox", "lazy dog"], 40, seed=0)
+    assert generator.step_calls - before == 40  # a batch shares each step
+
+
+def test_same_seed_same_text_other_seed_other_text(model):
+    a = generate_text(model, TOK, "the ", 60, seed=7)
+    assert generate_text(model, TOK, "the ", 60, seed=7) == a
+    assert generate_text(model, TOK, "the ", 60, seed=8) != a
+    assert generate_text(model, TOK, "the ", 30, seed=7) == a[:34]
+
+
+def test_batched_rows_equal_single_prompts(model):
+    prompts = ["the", "lazy dog", "fox"]
+    batch = generate_text(model, TOK, prompts, 10, top_k=1)
+    singles = [generate_text(model, TOK, p, 10, top_k=1) for p in prompts]
+    assert batch == singles  # greedy: no randomness, rows are independent
+
+
+def test_greedy_follows_the_argmax(model):
+    text = generate_text(model, TOK, "th", 5, top_k=1)
+    ids = TOK.encode(text)
+    for t in range(2, len(ids)):
+        logits = np.array(model(np.array([ids[:t]])))[0, -1]
+        logits[0] = -np.inf  # padding is never generated
+        assert ids[t] == int(np.argmax(logits))
+
+
+def test_top_p_tiny_is_greedy_and_top_k_restricts(model):
+    greedy = generate_text(model, TOK, "the", 20, top_k=1)
+    assert generate_text(model, TOK, "the", 20, top_p=1e-6, seed=3) == greedy
+    # top_k=2: every sampled id is among the two most likely
+    text = generate_text(model, TOK, "the", 8, top_k=2, temperature=5.0, seed=1)
+    ids = TOK.encode(text)
+    for t in range(3, len(ids)):
+        logits = np.array(model(np.array([ids[:t]])))[0, -1]
+        logits[0] = -np.inf
+        assert ids[t] in np.argsort(logits)[-2:]
+
+
+def test_extreme_temperatures_never_fail(model):
+    greedy = generate_text(model, TOK, "o", 50, top_k=1)
+    assert generate_text(model, TOK, "o", 50, temperature=1e-6, seed=0) == greedy
+    hot = generate_text(model, TOK, "o", 200, temperature=1e6, seed=0)
+    assert len(hot) == 201 and len(set(hot)) > 10  # close to uniform
+
+
+def test_unknown_prompt_characters_warn(model):
+    with pytest.warns(UserWarning, match="never saw in training \\('Z'\\)"):
+        text = generate_text(model, TOK, "Zoo", 3, seed=0)
+    assert text.startswith("Zoo")
+
+
+def test_length_zero_returns_prompt(model):
+    assert generate_text(model, TOK, "fox", 0) == "fox"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"temperature": 0}, ValueError, "`temperature` must be a number > 0"),
+        ({"temperature": -1.0}, ValueError, "`temperature` must be"),
+        ({"temperature": float("nan")}, ValueError, "`temperature` must be"),
+        ({"top_k": 0}, ValueError, "`top_k` must be an integer in \\[1, "),
+        ({"top_k": 1000}, ValueError, "`top_k` must be an integer in \\[1, "),
+        ({"top_p": 0.0}, ValueError, "`top_p` must be a number in \\(0.0, 1.0\\]"),
+        ({"top_p": 1.5}, ValueError, "`top_p` must be a number in"),
+        ({"length": -1}, ValueError, "`length` must be a non-negative integer"),
+        ({"prompt": ""}, ValueError, "`prompt` must be a non-empty string"),
+        ({"prompt": []}, ValueError, "`prompt` must be a non-empty string"),
+        ({"prompt": ["a", ""]}, ValueError, "`prompt` must be a non-empty string"),
+        ({"prompt": 3}, TypeError, "`prompt` must be a non-empty string"),
+        ({"seed": -1}, ValueError, "`seed` must be a non-negative integer"),
+    ],
+)
+def test_bad_arguments(model, kwargs, error, match):
+    args = {"prompt": "the", "length": 5, **kwargs}
+    prompt, length = args.pop("prompt"), args.pop("length")
+    with pytest.raises(error, match=match):
+        generate_text(model, TOK, prompt, length, **args)
+
+
+def test_wrong_model_or_tokenizer():
+    import keras
+
+    inputs = keras.Input((None,), dtype="int32")
+    plain = keras.Model(inputs, keras.layers.Embedding(5, 2)(inputs))
+    with pytest.raises(ValueError, match="`model` must be a model built by"):
+        generate_text(plain, TOK, "a", 1)
+    other = build_char_lm(TOK.vocab_size + 1, units=2)
+    with pytest.raises(ValueError, match="`tokenizer` must be the tokenizer"):
+        generate_text(other, TOK, "a", 1)
