@@ -2,15 +2,21 @@
 
 ``make tutorials`` runs this with the venv's Python::
 
-    python tools/run_tutorials.py [--only 03] [--quick] [--out build/tutorials]
+    python tools/run_tutorials.py [--only 03] [--quick] [--timeout 900]
+                                  [--out build/tutorials] [--notebooks notebooks]
 
 For each ``notebooks/NN_topic.ipynb`` (in order) it executes the notebook with
 papermill (its default parameters, or with ``--quick`` the small test parameters
 from ``notebooks/quick_parameters.json``), writes the executed ``.ipynb`` and an
 HTML copy to ``--out``, and prints one progress line. A failing notebook does not
-stop the others. At the end it prints a table (notebook, wall time, status, key
-result: the headline the notebook passed to ``rnn_zoo.notebook.record_results``),
-writes it to ``OUT/summary.md``, and exits with 1 naming the failures, if any.
+stop the others; ``--timeout`` stops a notebook that runs longer than that many
+seconds (it counts as failed). At the end it prints a table (notebook, wall time,
+status, key result: the headline the notebook passed to
+``rnn_zoo.notebook.record_results``), writes it to ``OUT/summary.md``, and exits
+with 1 naming the failures, if any.
+
+Kernels talk to the runner over local IPC sockets rather than TCP, so ipykernel
+has no reason to warn that the connection is unencrypted.
 """
 
 from __future__ import annotations
@@ -39,31 +45,53 @@ class Outcome:
     results: dict | None = None
 
 
-def notebook_paths(only: str | None = None) -> list[Path]:
-    """The notebooks to run, in order; ``only`` keeps those whose name starts so."""
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+def notebook_paths(only: str | None = None, folder: Path = NOTEBOOKS) -> list[Path]:
+    """The notebooks in ``folder``, in order; ``only`` keeps names starting so."""
+    paths = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
     if only:
         paths = [p for p in paths if p.stem.startswith(only)]
     return paths
 
 
-def quick_parameters(name: str) -> dict:
+def quick_parameters(name: str, path: Path = QUICK_PARAMETERS) -> dict:
     """The small test parameters of notebook ``name`` (its stem), or ``{}``."""
-    if not QUICK_PARAMETERS.exists():
+    path = Path(path)
+    if not path.exists():
         return {}
-    return dict(json.loads(QUICK_PARAMETERS.read_text()).get(name, {}))
+    return dict(json.loads(path.read_text()).get(name, {}))
 
 
-def execute(path: Path, out_dir: Path, parameters: dict, *, html: bool = True):
-    """Execute one notebook into ``out_dir``; return (Outcome, executed notebook)."""
+def execute(
+    path: Path,
+    out_dir: Path,
+    parameters: dict,
+    *,
+    html: bool = True,
+    timeout: float | None = None,
+):
+    """Execute one notebook into ``out_dir``; return (Outcome, executed notebook).
+
+    ``timeout`` (seconds, or None for none) bounds the whole notebook: each cell
+    may use what is left of it; a cell still running then is interrupted and the
+    notebook fails with "timed out".
+    """
     import nbformat
     import papermill
+    from traitlets.config import Config
 
     from rnn_zoo.notebook import read_results
 
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / path.name
     start = time.perf_counter()
+    limits = {}
+    if timeout is not None:
+        deadline = time.monotonic() + timeout
+        limits = {
+            "timeout_func": lambda cell: max(1, int(deadline - time.monotonic())),
+            "interrupt_on_timeout": True,
+        }
     error = ""
     try:
         papermill.execute_notebook(
@@ -74,10 +102,14 @@ def execute(path: Path, out_dir: Path, parameters: dict, *, html: bool = True):
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
+            config=Config(KernelManager={"transport": "ipc"}),
+            **limits,
         )
     except Exception as exc:  # noqa: BLE001 - reported, and the next one runs
         error = _first_line(exc)
     seconds = time.perf_counter() - start
+    if error and timeout is not None and seconds >= timeout:
+        error = f"timed out after {seconds:.0f} s (--timeout {timeout:g})"
     nb = nbformat.read(output, as_version=4) if output.exists() else None
     results = read_results(nb) if nb is not None else {}
     if html and nb is not None:
@@ -130,20 +162,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="use the small test parameters"
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="stop a notebook after this many seconds (counts as failed)",
+    )
     parser.add_argument("--out", default=str(ROOT / "build" / "tutorials"))
+    parser.add_argument(
+        "--notebooks", default=str(NOTEBOOKS), help="folder of NN_topic.ipynb files"
+    )
     args = parser.parse_args(argv)
+    if args.timeout is not None and args.timeout <= 0:
+        parser.error(f"--timeout must be positive. Received: {args.timeout:g}")
 
-    paths = notebook_paths(args.only)
+    folder = Path(args.notebooks)
+    paths = notebook_paths(args.only, folder)
     if not paths:
         where = f" matching {args.only!r}" if args.only else ""
-        print(f"No notebooks{where} in {NOTEBOOKS}.", file=sys.stderr)
+        print(f"No notebooks{where} in {folder}.", file=sys.stderr)
         return 1 if args.only else 0
     out_dir = Path(args.out)
+    quick_file = folder / QUICK_PARAMETERS.name
     outcomes = []
     for i, path in enumerate(paths, 1):
-        params = quick_parameters(path.stem) if args.quick else {}
+        params = quick_parameters(path.stem, quick_file) if args.quick else {}
         print(f"[{i}/{len(paths)}] {path.stem} ...", end=" ", flush=True)
-        outcome, _ = execute(path, out_dir, params)
+        outcome, _ = execute(path, out_dir, params, timeout=args.timeout)
         outcomes.append(outcome)
         status = "ok" if outcome.ok else f"FAILED: {outcome.error}"
         print(f"{outcome.seconds:.0f} s, {status}", flush=True)

@@ -51,9 +51,8 @@ def plot_history(
             ``{"loss": "MSE (scaled units²)"}``. Defaults to the metric's name.
         title: Figure title (suptitle), or None for none. Defaults to
             ``"Training history"``.
-        figsize: (width, height) in inches. Defaults to 4.5 inches wide per
-            panel (at most 9 wide in total) and 3.5 high, readable at notebook
-            width.
+        figsize: (width, height) in inches. Defaults to 7 x 3.5 for one panel
+            and 9 x 3.5 for several, readable at notebook width.
 
     Returns:
         The matplotlib ``Figure``; ``fig.axes`` holds one ``Axes`` per metric.
@@ -92,7 +91,7 @@ def plot_history(
                         )
                     )
     if figsize is None:
-        figsize = (min(9.0, 4.5 * len(names)), 3.5)
+        figsize = (7.0 if len(names) == 1 else 9.0, 3.5)
     fig, axes = plt.subplots(1, len(names), figsize=figsize, squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         ax.plot(epochs, curves[name], "-", marker=".", label="training")

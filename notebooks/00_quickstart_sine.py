@@ -1,0 +1,489 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · Quickstart: forecast a noisy sine wave, honestly
+#
+# **What you will learn**
+# - how to cut a time series into *(window of the past → next values)* training
+#   pairs, and why the train/validation/test split must follow time (with a number
+#   that shows what shuffling leaks)
+# - why every forecast starts with a baseline, and how to read **MASE** (mean
+#   absolute scaled error: below 1 beats the naive "tomorrow = today" forecast)
+# - how to train an LSTM forecaster with `rnn_zoo` and read its training curves
+# - two ways to forecast 20 steps ahead, **recursive** (feed each prediction back
+#   in) and **direct** (predict all steps at once), and how their errors differ
+#   step by step
+# - the classic mistake from many tutorials — a window of one time step — and
+#   what it costs, in numbers
+#
+# **Time:** about 15 minutes to read; the cells run in about 2 minutes on a
+# 2-core laptop CPU with the default parameters.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown, display
+
+import rnn_zoo
+from rnn_zoo.datasets.synthetic import make_sine_waves
+from rnn_zoo.evaluation import (
+    direct_forecast,
+    directional_accuracy,
+    mase,
+    naive_forecast,
+    naive_scale,
+    recursive_forecast,
+)
+from rnn_zoo.notebook import record_results, setup_notebook
+from rnn_zoo.plotting import plot_backtest
+
+# %% tags=["parameters"]
+# Every knob lives here; the tests run this notebook with smaller values.
+SEED = 0
+LENGTH = 1000  # time steps in the series
+PERIOD = 6.283185  # steps per cycle: sin(t), one radian per step
+NOISE = 0.1  # standard deviation of the Gaussian noise on every observation
+LOOKBACK = 20  # steps the model sees (about 3 cycles)
+HORIZON = 20  # steps to forecast
+UNITS = 32  # LSTM width
+EPOCHS = 20  # at most; early stopping ends training when validation stalls
+BATCH_SIZE = 32
+LEARNING_RATE = 1e-3
+
+# %%
+print(setup_notebook(SEED))  # quiet TensorFlow import, Keras 3 check, seeds, plots
+
+# %% [markdown]
+# ## Data: a sine wave seen through noise
+#
+# `make_sine_waves` draws `sin(2π t / PERIOD) + NOISE · ε` with `ε` standard
+# normal. We keep the noise-free curve too: the noise can never be predicted, so
+# it sets a **floor** under any model's error.
+
+# %%
+sine_args = dict(
+    length=LENGTH, freq_range=(1 / PERIOD, 1 / PERIOD), phase_range=(0.0, 0.0)
+)
+series = make_sine_waves(1, noise=NOISE, seed=SEED, **sine_args)[0]  # (LENGTH, 1)
+clean = make_sine_waves(1, noise=0.0, **sine_args)[0]
+print("series:", series.shape, series.dtype, "(time steps, features)")
+
+shown = np.arange(min(80, LENGTH))
+fig, ax = plt.subplots()
+ax.plot(shown, clean[shown, 0], color="0.6", label="noise-free sine")
+ax.plot(shown, series[shown, 0], ".-", label=f"observed (noise {NOISE})")
+ax.set(title="The first steps of the series", xlabel="time step", ylabel="value")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## Split along time, never shuffled
+#
+# The model must be scored on a future it has never seen: 70% of the steps for
+# training, the next 15% for validation (early stopping) and the last 15% for the
+# test. Neighbouring windows overlap almost entirely, so a *shuffled* split would
+# put near-copies of every test window in the training set. The cell below counts
+# how many test targets a shuffled split would already have shown the model
+# during training (as an input or a target of some training window).
+
+# %%
+train, val, test = rnn_zoo.time_split(series, (0.7, 0.15, 0.15))
+for name, part, start in [
+    ("train", train, 0),
+    ("val", val, len(train)),
+    ("test", test, len(train) + len(val)),
+]:
+    print(f"{name:>5}: steps {start:4d} .. {start + len(part) - 1:4d} ({len(part)})")
+
+
+def seen_in_training(window_starts, train_ids):
+    """Share of the windows' targets that some training window already contains."""
+    seen = np.zeros(LENGTH, bool)
+    seen[(train_ids[:, None] + np.arange(LOOKBACK + 1)).ravel()] = True
+    return seen[window_starts + LOOKBACK].mean()
+
+
+starts = np.arange(LENGTH - LOOKBACK)  # every one-step window of the whole series
+n_train, n_test = int(0.7 * len(starts)), int(0.15 * len(starts))
+shuffled = np.random.default_rng(SEED).permutation(starts)
+leak_shuffled = seen_in_training(shuffled[-n_test:], shuffled[:n_train])
+leak_ordered = seen_in_training(starts[-n_test:], starts[:n_train])
+display(
+    Markdown(
+        f"With a **shuffled** split, **{leak_shuffled:.0%}** of the test targets "
+        f"were already in the training windows; with the **time-ordered** split, "
+        f"**{leak_ordered:.0%}**. A shuffled test score measures memory, not "
+        "forecasting."
+    )
+)
+
+# %% [markdown]
+# ## Scale with the training part only, then cut windows
+#
+# `SeriesScaler` learns the mean and spread from the training rows only (fitting
+# it on everything would leak the test period's level). `make_windows` then cuts
+# each part **separately**, so no window straddles a boundary: window `i` takes
+# steps `i .. i+LOOKBACK-1` as input and the next `HORIZON` steps as target.
+
+# %%
+scaler = rnn_zoo.SeriesScaler().fit(train)
+
+
+def windows(part, horizon):
+    """(inputs scaled, targets scaled, targets in original units)."""
+    X, y = rnn_zoo.make_windows(part, LOOKBACK, horizon=horizon)
+    return scaler.transform(X), scaler.transform(y), y
+
+
+X_train1, y_train1, _ = windows(train, 1)  # one-step pairs
+X_val1, y_val1, _ = windows(val, 1)
+X_train, y_train, _ = windows(train, HORIZON)  # HORIZON-step pairs
+X_val, y_val, _ = windows(val, HORIZON)
+X_test, _, y_test = windows(test, HORIZON)  # test targets in original units
+print("one-step   X, y:", X_train1.shape, y_train1.shape)
+print("multi-step X, y:", X_train.shape, y_train.shape, "(batch, timesteps, features)")
+print("test       X, y:", X_test.shape, y_test.shape)
+print()
+print(f"window 0: inputs  = steps 0..{LOOKBACK - 1}:", np.round(train[:LOOKBACK, 0], 2))
+print(f"          targets = steps {LOOKBACK}..{LOOKBACK + HORIZON - 1}:")
+print("                   ", np.round(train[LOOKBACK : LOOKBACK + HORIZON, 0], 2))
+
+# %%
+fig = rnn_zoo.plot_forecast(
+    train[:LOOKBACK, 0],
+    train[LOOKBACK : LOOKBACK + HORIZON, 0],
+    title=f"One training pair: {LOOKBACK} steps in (history), {HORIZON} out (actual)",
+)
+plt.show()
+
+# %% [markdown]
+# ## Baseline first: the naive forecast
+#
+# The naive forecast repeats the last observed value for every future step.
+# **MASE** divides a forecast's mean absolute error by the mean absolute error of
+# the one-step naive forecast *inside the training series*: about 1 for the naive
+# forecast at step 1, below 1 means better than it. The noise floor is the MASE of
+# a perfect model that knows the noise-free sine (its error is the noise alone,
+# mean `NOISE·√(2/π)`).
+
+# %%
+origins = scaler.inverse_transform(X_test)[:, -1, 0]  # last observed value per window
+naive = np.stack([naive_forecast([value], HORIZON) for value in origins])
+scale = naive_scale(train[:, 0])
+
+
+def mase_by_step(forecast):
+    """MASE at each step ahead (1 .. HORIZON) over all test windows."""
+    return [mase(y_test[:, h, 0], forecast[:, h], train[:, 0]) for h in range(HORIZON)]
+
+
+mase_naive = mase_by_step(naive)
+mase_floor = NOISE * np.sqrt(2 / np.pi) / scale  # expected MASE of a perfect model
+_, _, clean_test = rnn_zoo.time_split(clean, (0.7, 0.15, 0.15))
+_, perfect = rnn_zoo.make_windows(clean_test, LOOKBACK, horizon=HORIZON)
+mase_perfect = mase_by_step(perfect[:, :, 0])  # the noise-free sine as forecast
+display(
+    Markdown(
+        f"Naive forecast on {len(X_test)} test windows: MASE **{mase_naive[0]:.2f}** "
+        f"at step 1 and **{max(mase_naive):.2f}** at its worst step. Noise floor: a "
+        f"perfect model is expected to score MASE **{mase_floor:.2f}**; on these "
+        f"windows it scores **{min(mase_perfect):.2f}** to "
+        f"**{max(mase_perfect):.2f}** depending on the step (the noise in a finite "
+        f"test set is not exactly average)."
+    )
+)
+
+# %% [markdown]
+# ## An LSTM that predicts one step
+#
+# `build_forecaster` reads a window `(batch, LOOKBACK, 1)` through an LSTM and a
+# linear head, and outputs `(batch, 1, 1)`: the next value. `rnn_zoo.fit` compiles
+# it with Adam and gradient clipping, and stops early when the validation loss
+# stalls (keeping the best weights).
+
+# %%
+one_step = rnn_zoo.build_forecaster(LOOKBACK, 1, horizon=1, units=UNITS)
+history = rnn_zoo.fit(
+    one_step,
+    (X_train1, y_train1),
+    validation=(X_val1, y_val1),
+    epochs=EPOCHS,
+    batch_size=BATCH_SIZE,
+    learning_rate=LEARNING_RATE,
+    loss="mse",
+    verbose=2,
+)
+
+# %%
+fig = rnn_zoo.plot_history(
+    history,
+    log_scale=True,
+    labels={"loss": "MSE (scaled units²)"},
+    title="One-step LSTM: loss per epoch",
+)
+plt.show()
+
+# %%
+recursive = scaler.inverse_transform(recursive_forecast(one_step, X_test, HORIZON))
+recursive = recursive[:, :, 0]  # (windows, HORIZON), original units
+mase_recursive = mase_by_step(recursive)
+display(
+    Markdown(
+        f"One step ahead, the LSTM scores MASE **{mase_recursive[0]:.3f}** against "
+        f"**{mase_naive[0]:.3f}** for the naive forecast and a floor of "
+        f"**{mase_floor:.3f}**."
+    )
+)
+
+# %% [markdown]
+# ## The classic mistake: a window of one step
+#
+# Many tutorials feed the network **one** value to predict the next. From a single
+# value of a sine you cannot tell whether the curve is rising or falling, so the
+# best any model can do is a fixed function of today's value — not much more than
+# "tomorrow = today". Same network, same training, window of 1:
+
+# %%
+X_train_w1, y_train_w1 = rnn_zoo.make_windows(scaler.transform(train), 1)
+X_val_w1, y_val_w1 = rnn_zoo.make_windows(scaler.transform(val), 1)
+window_of_one = rnn_zoo.build_forecaster(1, 1, horizon=1, units=UNITS)
+rnn_zoo.fit(
+    window_of_one,
+    (X_train_w1, y_train_w1),
+    validation=(X_val_w1, y_val_w1),
+    epochs=EPOCHS,
+    batch_size=BATCH_SIZE,
+    learning_rate=LEARNING_RATE,
+    loss="mse",
+    verbose=0,
+)
+one_value = window_of_one.predict_on_batch(X_test[:, -1:, :])  # same test origins
+one_value = scaler.inverse_transform(one_value)[:, 0, 0]
+mase_window_of_one = mase(y_test[:, 0, 0], one_value, train[:, 0])
+direction = {
+    label: directional_accuracy(y_test[:, 0, 0], forecast, reference=origins)
+    for label, forecast in [
+        ("window of 1", one_value),
+        (f"window of {LOOKBACK}", recursive[:, 0]),
+    ]
+}
+display(
+    Markdown(
+        f"| step 1 | MASE | direction of the next move right |\n|---|---|---|\n"
+        f"| naive | {mase_naive[0]:.3f} | — (predicts no move) |\n"
+        f"| LSTM, window of 1 | {mase_window_of_one:.3f} | "
+        f"{direction['window of 1']:.0%} |\n"
+        f"| LSTM, window of {LOOKBACK} | {mase_recursive[0]:.3f} | "
+        f"{direction[f'window of {LOOKBACK}']:.0%} |\n\n"
+        f"The window of 1 removes only "
+        f"**{1 - mase_window_of_one / mase_naive[0]:.0%}** of the naive error; the "
+        f"window of {LOOKBACK} removes "
+        f"**{1 - mase_recursive[0] / mase_naive[0]:.0%}**."
+    )
+)
+
+# %% [markdown]
+# ## Twenty steps ahead: recursive vs direct
+#
+# - **Recursive:** apply the one-step model, append its prediction to the window,
+#   repeat (`recursive_forecast`). After `LOOKBACK` steps the model reads only its
+#   own predictions, so errors can feed on themselves.
+# - **Direct:** train a second model whose head outputs all `HORIZON` steps at once
+#   (`build_forecaster(..., horizon=HORIZON)`) and call it once
+#   (`direct_forecast`). No feedback, but a fixed horizon.
+
+# %%
+direct_model = rnn_zoo.build_forecaster(LOOKBACK, 1, horizon=HORIZON, units=UNITS)
+direct_history = rnn_zoo.fit(
+    direct_model,
+    (X_train, y_train),
+    validation=(X_val, y_val),
+    epochs=EPOCHS,
+    batch_size=BATCH_SIZE,
+    learning_rate=LEARNING_RATE,
+    loss="mse",
+    verbose=2,
+)
+direct = direct_forecast(direct_model, X_test, horizon=HORIZON)
+direct = scaler.inverse_transform(direct)[:, :, 0]
+mase_direct = mase_by_step(direct)
+steps_ahead = np.arange(1, HORIZON + 1)
+print(
+    "recursive:", recursive.shape, " direct:", direct.shape, " (windows, steps ahead)"
+)
+
+# %%
+by_step = pd.DataFrame(
+    {"mase": [*mase_recursive, *mase_direct, *mase_perfect, *mase_naive]},
+    index=pd.MultiIndex.from_product(
+        [["LSTM recursive", "LSTM direct", "perfect model", "naive"], steps_ahead],
+        names=["model", "step"],
+    ),
+)
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7))
+plot_backtest(by_step, ax=top, title="Test MASE by step ahead (lower is better)")
+lstms = ["LSTM recursive", "LSTM direct", "perfect model"]
+plot_backtest(by_step, models=lstms, ax=bottom, title="Zoom: the two LSTMs")
+zoom = by_step.loc[lstms, "mase"]
+bottom.set_ylim(0.9 * zoom.min(), 1.1 * zoom.max())
+plt.show()
+
+# %% [markdown]
+# The naive forecast is good whenever the horizon is close to a whole number of
+# cycles (the sine has come back to where it was) and bad half a cycle later. The
+# LSTMs know the cycle, so their error stays flat; the zoom shows how the two
+# LSTMs differ and how far each is from a perfect model. Here is the test window where
+# the two LSTM forecasts disagree most, with all three forecasts:
+
+# %%
+example = int(
+    np.argmax(np.abs(recursive - direct).mean(axis=1))
+)  # where they differ most
+fig = rnn_zoo.plot_forecast(
+    scaler.inverse_transform(X_test[example])[:, 0],
+    y_test[example, :, 0],
+    {
+        "naive": naive[example],
+        "LSTM recursive": recursive[example],
+        "LSTM direct": direct[example],
+    },
+    title=f"Test window {example}, where recursive and direct differ most",
+)
+plt.show()
+
+# %%
+gap = np.mean(mase_recursive) - np.mean(mase_direct)
+better = "direct" if gap > 0 else "recursive"
+wins_recursive = int(np.sum(np.less(mase_recursive, mase_naive)))
+wins_direct = int(np.sum(np.less(mase_direct, mase_naive)))
+display(
+    Markdown(
+        f"Averaged over the {HORIZON} steps, MASE is **{np.mean(mase_recursive):.3f}** "
+        f"recursive and **{np.mean(mase_direct):.3f}** direct (the {better} model is "
+        f"better by {abs(gap):.3f}); at step {HORIZON} they score "
+        f"**{mase_recursive[-1]:.3f}** and **{mase_direct[-1]:.3f}**. The LSTMs beat "
+        f"the naive forecast at **{wins_recursive}** (recursive) and "
+        f"**{wins_direct}** (direct) of the {HORIZON} steps."
+    )
+)
+
+# %%
+record_results(
+    f"LSTM MASE {mase_recursive[0]:.2f} at step 1 vs naive {mase_naive[0]:.2f} "
+    f"(floor {mase_floor:.2f}); window of 1: {mase_window_of_one:.2f}",
+    test_windows=len(X_test),
+    mase_floor=mase_floor,
+    mase_perfect=mase_perfect,
+    naive_scale=scale,
+    mase_naive=mase_naive,
+    mase_recursive=mase_recursive,
+    mase_direct=mase_direct,
+    mase_window_of_one=mase_window_of_one,
+    directional_accuracy_window_of_one=direction["window of 1"],
+    directional_accuracy_lstm=direction[f"window of {LOOKBACK}"],
+    leak_shuffled=leak_shuffled,
+    leak_ordered=leak_ordered,
+    recursive_shape=recursive.shape,
+    direct_shape=direct.shape,
+    epochs_one_step=len(history.epoch),
+    epochs_direct=len(direct_history.epoch),
+)
+
+# %% [markdown]
+# ## Takeaways
+
+# %%
+beats_floor_by = mase_recursive[0] / mase_floor
+display(
+    Markdown(
+        f"- **Split in time.** A shuffled split would have shown the model "
+        f"{leak_shuffled:.0%} of the test targets during training; the time-ordered "
+        f"split showed it {leak_ordered:.0%}.\n"
+        f"- **Baseline first.** The naive forecast scores MASE {mase_naive[0]:.2f} at "
+        f"step 1 and up to {max(mase_naive):.2f} further out; the noise floor is "
+        f"{mase_floor:.2f}. Every model number above means something only next to "
+        f"these two.\n"
+        f"- **A window of one step is the classic mistake.** The same LSTM scores "
+        f"{mase_window_of_one:.2f} with a window of 1 and {mase_recursive[0]:.2f} "
+        f"with a window of {LOOKBACK} ({beats_floor_by:.1f}× the noise floor).\n"
+        f"- **Recursive vs direct.** Over {HORIZON} steps the {better} forecast "
+        f"averages the lower MASE ({np.mean(mase_recursive):.3f} recursive, "
+        f"{np.mean(mase_direct):.3f} direct). A one-step model serves any horizon; a "
+        f"direct model must be retrained for a new one."
+    )
+)
+
+# %% [markdown]
+# **Train longer:** raise `EPOCHS` (early stopping stops when validation stalls),
+# `LENGTH` (more training windows) and `UNITS`. On a sine this noisy the step-1
+# MASE cannot fall below the noise floor printed above, so expect gains mostly
+# at the longer horizons.
+#
+# **Next:** notebook 04 applies the same discipline to stock prices, where the
+# naive forecast is very hard to beat.
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. **No noise.** Set `NOISE = 0.0` and rerun everything. Before you do: what
+#    happens to the noise floor, to the naive MASE and to the LSTM's MASE?
+# 2. **Shuffle on purpose.** Change `seen_in_training` to count only targets that
+#    appeared as *inputs* of training windows, and rerun the split cell. Is the
+#    leak smaller? Why is it still large?
+# 3. **Longer horizon.** Set `HORIZON = 40` (twice the window). Which forecast
+#    degrades more at the far steps, recursive or direct? Look at the MASE-by-step
+#    plot, not just the average.
+# 4. **GRU instead of LSTM.** Pass `cell="gru"` to both `build_forecaster` calls.
+#    Compare `one_step.count_params()` and the step-1 MASE.
+# 5. **A seasonal baseline.** `rnn_zoo.evaluation.seasonal_naive_forecast(history,
+#    HORIZON, m=6)` repeats the value from 6 steps earlier. Score it by step. Why is
+#    it strong but not perfect on a sine with period 2π ≈ 6.28 steps?
+#
+# <details><summary>Solutions</summary>
+#
+# 1. The floor drops to 0 (there is no noise left to miss). The naive MASE stays
+#    near 1 at step 1 (it is scaled by its own in-sample error). The LSTM's MASE
+#    falls far below its noisy value: what remains is approximation error, which
+#    more epochs keep reducing.
+# 2. Add the targets' offset only: `np.arange(LOOKBACK)` instead of
+#    `np.arange(LOOKBACK + 1)`. The leak barely moves: with overlapping windows
+#    nearly every test target sits inside the *input* of some training window a
+#    few steps later. Shuffled windows are near-duplicates of each other.
+# 3. Run it and read the plot. Typically the recursive error grows once the window
+#    holds only predictions (beyond `LOOKBACK` steps), while the direct model's
+#    error grows more evenly; on a clean periodic signal both stay far below the
+#    naive forecast. Whichever wins, the per-step table tells you where.
+# 4. A GRU has 3 gate blocks instead of 4, so about three quarters of the
+#    recurrent parameters; on this task its MASE is usually within the spread
+#    you see between seeds — compare a few `SEED`s before concluding.
+# 5. ```python
+#    from rnn_zoo.evaluation import seasonal_naive_forecast
+#    past = scaler.inverse_transform(X_test)[:, :, 0]
+#    seasonal = np.stack([seasonal_naive_forecast(p, HORIZON, 6) for p in past])
+#    print(np.round(mase_by_step(seasonal), 2))
+#    ```
+#    Six steps is 0.28 steps short of a full cycle, so each copy is slightly out
+#    of phase (and carries the old noise). Steps 7-12 copy values from 12 steps
+#    back, two cycles minus 0.57 steps, so the phase error grows with every
+#    further cycle it repeats: strong at short horizons, worse further out.
+#
+# </details>
