@@ -11,7 +11,9 @@ matching Keras layer, plus the norm of the total ``dL/dh_t`` at each step: the
 curve that shows vanishing or exploding gradients.
 
 Everything here is NumPy: importing this module never imports TensorFlow. The
-names are re-exported by :mod:`rnn_zoo.models.reference`.
+forward passes and checks it reruns come from the private
+``rnn_zoo.models._reference_core``, which :mod:`rnn_zoo.models.reference` stands on
+too; the names here are re-exported by :mod:`rnn_zoo.models.reference`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnn_zoo._validation import check_one_of, check_type
-from rnn_zoo.models.reference import (
+from rnn_zoo.models._reference_core import (
     ACTIVATIONS,
     _forward_inputs,
     _state,

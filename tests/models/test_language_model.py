@@ -107,13 +107,21 @@ def test_layers_rebuild_into_one_step_generator(cell, rng):
     )
 
 
-def test_mask_zero_ignores_padding(rng):
-    model = build_char_lm(12, embedding_dim=4, units=4, num_layers=2, mask_zero=True)
-    text = rng.integers(1, 12, size=(2, 3))
-    padded = np.concatenate([text, np.zeros((2, 2), dtype=text.dtype)], axis=1)
-    np.testing.assert_allclose(
-        predict(model, padded)[:, :3], predict(model, text), atol=1e-6
+@pytest.mark.parametrize("mask_zero", [True, False])
+def test_mask_zero_ignores_padding(rng, mask_zero):
+    # Padding goes BEFORE the text: a causal model's outputs on the text then
+    # depend on the padding unless it is masked (padding after the text could
+    # never reach them, so it would pass with mask_zero=False too).
+    model = build_char_lm(
+        12, embedding_dim=4, units=4, num_layers=2, mask_zero=mask_zero
     )
+    text = rng.integers(1, 12, size=(2, 3))
+    padded = np.concatenate([np.zeros((2, 2), dtype=text.dtype), text], axis=1)
+    gap = np.abs(predict(model, padded)[:, 2:] - predict(model, text)).max()
+    if mask_zero:
+        assert gap < 1e-6
+    else:  # negative control: unmasked padding changes the outputs
+        assert gap > 1e-4
 
 
 def test_char_lm_rejects_bad_arguments():
