@@ -3,8 +3,12 @@
 - ``language``: bits/char and perplexity of a model over a whole text, and the
   reference models (uniform, unigram, smoothed character n-gram).
 - ``forecasting``: point-forecast metrics (``mae``, ``rmse``, ``mape``, ``smape``,
-  ``mase``, ``directional_accuracy``) and naive baselines.
-- ``backtest``: ``walk_forward_backtest``.
+  ``mase``, ``directional_accuracy``).
+- ``baselines``: ``naive_forecast``, ``seasonal_naive_forecast``,
+  ``drift_forecast``, ``mean_forecast``.
+- ``backtest``: ``walk_forward_backtest`` (Keras, scikit-learn and rule
+  forecasters, per-fold scaler) and ``summarize_forecasts``.
+- ``significance``: ``diebold_mariano``, ``compare_forecasts`` (paired test).
 - ``sequences``: ``exact_match``, ``token_accuracy``,
   ``attention_alignment_accuracy``.
 
