@@ -1,0 +1,204 @@
+"""``python -m rnn_zoo lm``: train + generate end to end, resume, every bad input.
+
+Two subprocess calls exercise the real entry point; resume and the bad inputs call
+``rnn_zoo.cli.main`` in-process (most fail before TensorFlow is imported).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnn_zoo.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ["--units", "8", "--embedding-dim", "4", "--seq-len", "10", "--batch-size"]
+TINY += ["4", "--order", "2"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "tiny.txt"
+    text = "To be, or not to be, that is the question:\n" * 40
+    path.write_text(text + "Whether 'tis nobler in the mind to suffer\n" * 10)
+    return path
+
+
+def _run(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "rnn_zoo", "lm", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
+
+
+def _one_error_line(capsys, command: str) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"rnn_zoo lm {command}: error: ")
+    return lines[0]
+
+
+def test_train_then_generate(corpus, tmp_path, capsys):
+    out = tmp_path / "lm"
+    train = _run(
+        "train", "--corpus", str(corpus), "--epochs", "1", "--out", str(out), *TINY
+    )
+    assert train.returncode == 0, train.stderr
+    assert "Traceback" not in train.stderr
+    assert train.stderr.count("baselines, validation bits/char: uniform") == 1
+    assert "epoch 1: validation bits/char: " in train.stderr
+    (summary,) = train.stdout.strip().splitlines()
+    assert "validation bits/char" in summary and "2-gram baseline" in summary
+    assert {"model.keras", "tokenizer.json", "config.json"} <= {
+        p.name for p in out.iterdir()
+    }
+
+    gen = _run(
+        "generate", str(out), "--prompt", "To be", "--length", "60", "--seed", "5"
+    )
+    assert gen.returncode == 0, gen.stderr
+    assert gen.stderr == ""  # logs only; nothing from TensorFlow
+    assert gen.stdout.startswith("To be") and len(gen.stdout) == len("To be") + 61
+
+    # the same seed in another process (this one) gives the same text
+    code = main(
+        [
+            "lm",
+            "generate",
+            str(out),
+            "--prompt",
+            "To be",
+            "--length",
+            "60",
+            "--seed",
+            "5",
+        ]
+    )
+    assert code == 0
+    assert capsys.readouterr().out == gen.stdout
+
+
+def test_interrupted_run_resumes(corpus, tmp_path, monkeypatch, capsys):
+    import rnn_zoo.evaluation.language as language
+
+    out = str(tmp_path / "lm")
+    args = ["lm", "train", "--corpus", str(corpus), "--epochs", "3", "--out", out]
+    real = language.bits_per_char
+    calls = []
+
+    def interrupt_at_epoch_2(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+
+    monkeypatch.setattr(language, "bits_per_char", interrupt_at_epoch_2)
+    assert main([*args, *TINY]) == 130
+    assert "run the same command again to resume" in capsys.readouterr().err
+
+    # other settings: refused, with what changed
+    assert main([*args, *TINY, "--seed", "1"]) == 2
+    assert "unfinished run with other settings (seed)" in _one_error_line(
+        capsys, "train"
+    )
+
+    assert main([*args, *TINY]) == 0
+    assert "resuming the unfinished run" in capsys.readouterr().err
+    with open(Path(out) / "run" / "history.csv") as f:
+        assert [int(row["epoch"]) for row in csv.DictReader(f)] == [0, 1, 2]
+
+
+def _bad_corpora(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.bin").write_bytes(b"abc\x00\x01\x02" * 100)
+    (tmp_path / "latin1.txt").write_bytes("café olé ".encode("latin-1") * 100)
+    (tmp_path / "short.txt").write_text("To be or not to be. " * 20)
+    (tmp_path / "folder").mkdir()
+    return {
+        "missing.txt": "does not exist",
+        "empty.txt": "is empty",
+        "binary.bin": "looks binary",
+        "latin1.txt": "is not UTF-8 text",
+        "short.txt": "is too short",
+        "folder": "is not a file",
+    }
+
+
+def test_bad_corpora_are_one_line_exit_2(tmp_path, capsys):
+    for name, problem in _bad_corpora(tmp_path).items():
+        code = main(
+            [
+                "lm",
+                "train",
+                "--corpus",
+                str(tmp_path / name),
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        assert code == 2, name
+        assert problem in _one_error_line(capsys, "train"), name
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (["--units", "0"], "--units must be >= 1"),
+        (["--minutes", "0"], "--minutes must be > 0"),
+        (["--minutes", "nan"], "--minutes must be > 0"),
+        (["--epochs", "0"], "--epochs must be >= 1"),
+        (["--learning-rate", "-1"], "--learning-rate must be > 0"),
+        (["--seq-len", "0"], "--seq-len must be >= 1"),
+    ],
+)
+def test_bad_train_options(options, problem, tmp_path, capsys):
+    assert main(["lm", "train", "--out", str(tmp_path / "o"), *options]) == 2
+    assert problem in _one_error_line(capsys, "train")
+
+
+def test_out_is_a_file(corpus, tmp_path, capsys):
+    (tmp_path / "f").write_text("")
+    args = ["lm", "train", "--corpus", str(corpus), "--out", str(tmp_path / "f")]
+    assert main([*args, *TINY]) == 2
+    assert "is a file" in _one_error_line(capsys, "train")
+
+
+def test_minutes_and_epochs_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lm", "train", "--out", "x", "--minutes", "1", "--epochs", "1"])
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (["--temperature", "0"], "`temperature` must be a number > 0"),
+        (["--temperature", "nan"], "`temperature` must be a number > 0"),
+        (["--top-k", "0"], "`top_k` must be a positive integer"),
+        (["--top-p", "0"], "`top_p` must be a number in (0.0, 1.0]"),
+        (["--top-p", "1.5"], "`top_p` must be a number in (0.0, 1.0]"),
+        (["--length", "-1"], "`length` must be a non-negative integer"),
+        (["--prompt", ""], "--prompt must be a non-empty string"),
+    ],
+)
+def test_bad_generate_options(options, problem, tmp_path, capsys):
+    assert main(["lm", "generate", str(tmp_path), *options]) == 2
+    assert problem in _one_error_line(capsys, "generate")
+
+
+def test_generate_needs_a_bundle(tmp_path, capsys):
+    assert main(["lm", "generate", str(tmp_path / "none")]) == 2
+    assert "does not exist" in _one_error_line(capsys, "generate")
+    (tmp_path / "model.keras").write_bytes(b"not a zip")
+    assert main(["lm", "generate", str(tmp_path)]) == 2
+    assert "is not a language-model bundle" in _one_error_line(capsys, "generate")
