@@ -37,6 +37,7 @@ _LAZY = {
     "generate_text": "rnn_zoo.models",
     "build_forecaster": "rnn_zoo.models",
     "build_seq2seq": "rnn_zoo.models",
+    "Seq2SeqTranslator": "rnn_zoo.models",
     "load_model": "rnn_zoo.models",
     "fused_kernel_report": "rnn_zoo.models",
     "explain": "rnn_zoo.models",

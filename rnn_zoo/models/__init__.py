@@ -28,6 +28,7 @@ _LAZY = {
     "greedy_decode": "decoding",
     "beam_search_decode": "decoding",
     "sequence_log_prob": "decoding",
+    "Seq2SeqTranslator": "translator",
     "load_model": "serialization",
     "save_model": "serialization",
     "fused_kernel_report": "fused_kernels",
