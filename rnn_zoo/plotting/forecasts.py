@@ -97,6 +97,7 @@ def plot_forecast(
         ('temperature (°C)', 'time step')
         >>> ax.get_lines()[2].get_xdata().tolist()
         [3, 4]
+        >>> plt.close(fig)
     """
     past = _series(history, "history")
     if len(past) == 0:

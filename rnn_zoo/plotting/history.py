@@ -71,6 +71,7 @@ def plot_history(
         ['training', 'validation']
         >>> ax.get_lines()[0].get_xdata().tolist(), ax.get_xlabel()
         ([1, 2, 3], 'epoch')
+        >>> plt.close(fig)
     """
     curves, epochs = _curves(history)
     names = _select(curves, metrics)

@@ -39,7 +39,7 @@ def test_one_panel_per_metric_with_training_and_validation_lines():
     fig = plot_history(HISTORY)
     assert isinstance(fig, matplotlib.figure.Figure)
     assert [ax.get_title() for ax in fig.axes] == ["loss", "mae"]  # no learning_rate
-    assert fig._suptitle.get_text() == "Training history"
+    assert fig.get_suptitle() == "Training history"
     for ax, name in zip(fig.axes, ["loss", "mae"], strict=True):
         train, val = ax.get_lines()
         assert ax.get_xlabel() == "epoch"
@@ -63,14 +63,14 @@ def test_metrics_selection_labels_and_log_scale():
     (ax,) = fig.axes
     assert ax.get_ylabel() == "MSE (scaled units²)"
     assert ax.get_yscale() == "log"
-    assert fig._suptitle.get_text() == "LSTM on sine"
+    assert fig.get_suptitle() == "LSTM on sine"
 
 
 def test_no_validation_curve_gives_single_line():
     fig = plot_history({"loss": [3.0, 2.0]}, title=None)
     (ax,) = fig.axes
     assert [line.get_label() for line in ax.get_lines()] == ["training"]
-    assert fig._suptitle is None
+    assert fig.get_suptitle() == ""
 
 
 def test_history_object_keeps_its_epoch_numbers():
