@@ -21,7 +21,7 @@ from rnn_zoo._validation import check_finite, check_type, error_message
 
 __all__ = ["plot_forecast"]
 
-_MARKERS_UP_TO = 40  # draw point markers on forecasts of at most this many steps
+_MARKERS_UP_TO = 24  # draw point markers on forecasts of at most this many steps
 
 
 def plot_forecast(
@@ -113,7 +113,8 @@ def plot_forecast(
     check_type(ylabel, "ylabel", str, "a string")
     check_type(interval_label, "interval_label", str, "a string")
 
-    if ax is None:
+    new_figure = ax is None
+    if new_figure:
         fig, ax = plt.subplots(figsize=figsize)
     else:
         check_type(ax, "ax", Axes, "a matplotlib Axes or None")
@@ -154,6 +155,8 @@ def plot_forecast(
     if title is not None:
         ax.set_title(title)
     ax.legend(loc="best", fontsize="small")
+    if new_figure:
+        fig.tight_layout()
     return fig
 
 
