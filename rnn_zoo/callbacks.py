@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
 import time
@@ -25,8 +26,12 @@ from typing import Any
 import keras
 
 from rnn_zoo._validation import check_float, check_type
+from rnn_zoo.models.serialization import load_model
 
 __all__ = ["StopOnNaN", "TimeBudget", "TrainingDivergedError"]
+
+# Written by keras.callbacks.BackupAndRestore into its backup_dir after each epoch.
+_BACKUP_METADATA = "training_metadata.json"
 
 
 class TrainingDivergedError(RuntimeError):
@@ -229,6 +234,24 @@ def _as_float(text: Any) -> float:
     return value if math.isfinite(value) else math.nan
 
 
+def _resume_epoch(backup_dir: str | None) -> int:
+    """The epoch a ``BackupAndRestore`` run resumes at (0 for a fresh start).
+
+    Read from the ``training_metadata.json`` the callback writes after each epoch
+    (``{"epoch": completed epochs, "batch": ...}``); it restores that file from
+    its ``.bkp`` copy in its own ``on_train_begin``, which runs before ours.
+    """
+    if backup_dir is None:
+        return 0
+    path = os.path.join(backup_dir, _BACKUP_METADATA)
+    try:
+        with open(path) as f:
+            epoch = json.load(f)["epoch"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+    return int(epoch) if isinstance(epoch, int) and epoch > 0 else 0
+
+
 class _ResumeBookkeeping(keras.callbacks.Callback):
     """Carry the callbacks' memory across a ``BackupAndRestore`` resume.
 
@@ -238,7 +261,9 @@ class _ResumeBookkeeping(keras.callbacks.Callback):
     written before the resume point, drops any rows at or after it (so the file
     holds one row per epoch of the current run), and seeds ``checkpoint.best`` and
     the early-stopping state (best value, epoch, wait counter and best weights,
-    the latter read from ``best.keras``). Both monitor a loss, so lower is better.
+    the latter read from ``best.keras`` through the package's safe loader). The
+    resume epoch comes from ``BackupAndRestore``'s ``training_metadata.json``.
+    Both monitor a loss, so lower is better.
 
     It must come after ``BackupAndRestore`` and ``EarlyStopping`` and before
     ``CSVLogger`` in the callback list, because ``on_train_begin`` runs in order.
@@ -250,16 +275,17 @@ class _ResumeBookkeeping(keras.callbacks.Callback):
         best_path: str,
         checkpoint: keras.callbacks.ModelCheckpoint,
         early_stopping: keras.callbacks.EarlyStopping | None = None,
+        backup_dir: str | None = None,
     ):
         super().__init__()
+        self.backup_dir = backup_dir
         self.history_path = history_path
         self.best_path = best_path
         self.checkpoint = checkpoint
         self.early_stopping = early_stopping
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        # BackupAndRestore announces the resume epoch only through this attribute.
-        start = int(getattr(self.model, "_initial_epoch", None) or 0)
+        start = _resume_epoch(self.backup_dir)
         fieldnames, rows = _read_history(self.history_path)
         if "epoch" not in fieldnames:
             return
@@ -292,7 +318,7 @@ class _ResumeBookkeeping(keras.callbacks.Callback):
 
     def _load_best_weights(self) -> list | None:
         try:
-            best_model = keras.saving.load_model(self.best_path, compile=False)
+            best_model = load_model(self.best_path, compile=False)  # safe mode
             weights = best_model.get_weights()
         except Exception as error:  # any failure means "no best weights"
             weights, reason = None, repr(error)
@@ -335,7 +361,9 @@ def _fit_callbacks(
             checkpoint,
             # After BackupAndRestore and EarlyStopping, before CSVLogger opens the
             # file: seeds their memory of the best epoch on a resumed run.
-            _ResumeBookkeeping(history_path, best_path, checkpoint, stopper),
+            _ResumeBookkeeping(
+                history_path, best_path, checkpoint, stopper, backup_dir
+            ),
             keras.callbacks.CSVLogger(history_path, append=True),
         ]
     return wired

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import keras
 import tensorflow as tf
 
+from rnn_zoo._data_shapes import check_data_shapes
+from rnn_zoo._keras_internals import forget_resume_epoch
 from rnn_zoo._validation import (
     check_float,
     check_int,
@@ -107,6 +110,7 @@ def fit(
     shuffle: bool | None = None,
     callbacks: Sequence[keras.callbacks.Callback] | None = None,
     verbose: str | int = "auto",
+    recompile: bool | None = None,
 ) -> keras.callbacks.History:
     """Compile (if asked) and train a model with the usual safety callbacks.
 
@@ -175,6 +179,20 @@ def fit(
             above (so after the backup of each epoch). Defaults to None.
         verbose: ``"auto"``, 0, 1 or 2, as in ``keras.Model.fit``. Defaults to
             ``"auto"``.
+        recompile: bool or None. What to do when ``model`` is already compiled
+            and ``loss`` is given (e.g. a second ``fit`` to train longer).
+            Compiling again starts a new optimizer: its state (Adam moments,
+            step count, learning-rate schedule position) is lost. True:
+            recompile. False: keep the existing compile and optimizer state
+            (``loss``, ``optimizer``, ``metrics``, ``learning_rate`` and
+            ``clipnorm`` are then used only for a model that is not compiled
+            yet). None (default): recompile with a ``UserWarning`` saying so.
+
+    Before training, the data's shapes are checked against the model: inputs
+    against ``model.inputs`` (feature count, time steps) and targets against
+    ``model.outputs`` (with sparse losses, integer labels without the class
+    axis are accepted), for arrays and for ``tf.data`` (its ``element_spec``), so
+    a 1-step model is not silently trained on 3-step targets.
 
     Returns:
         The ``keras.callbacks.History`` of this call: ``history.history`` maps
@@ -186,8 +204,11 @@ def fit(
         TypeError: If an argument has the wrong type, e.g. ``model`` is neither a
             ``keras.Model`` nor a callable returning one.
         ValueError: If an argument is out of range; if ``loss`` is missing for an
-            uncompiled model; if ``model`` was not created in ``strategy``'s scope;
-            if a stateful recurrent layer would be split across replicas; or if
+            uncompiled model; if the inputs or targets of ``train`` or
+            ``validation`` do not fit the model's input or output shape (the
+            message gives both shapes); if ``model`` was not created in
+            ``strategy``'s scope; if a stateful recurrent layer would be split
+            across replicas; or if
             ``batch_size`` is not divisible by ``strategy.num_replicas_in_sync``.
         TrainingDivergedError: If the training loss becomes NaN or inf. With
             ``run_dir``, the backup of the last completed epoch is kept.
@@ -217,6 +238,8 @@ def fit(
         early_stopping, "early_stopping", minimum=0, allow_none=True
     )
     check_one_of(verbose, "verbose", ("auto", 0, 1, 2))
+    if recompile is not None:
+        check_type(recompile, "recompile", bool, "True, False or None")
     if strategy is not None:
         check_type(
             strategy,
@@ -241,7 +264,25 @@ def fit(
     model = _materialize(model, strategy)
     if strategy is not None:
         _check_distributable(model, strategy, batch_size, train)
-    _maybe_compile(model, strategy, optimizer, learning_rate, loss, metrics, clipnorm)
+    compile_args = (optimizer, learning_rate, loss, metrics, clipnorm)
+    if loss is not None and model.compiled and recompile is False:
+        compile_args = (None, learning_rate, None, None, clipnorm)
+    effective_loss = getattr(model, "loss", None) if compile_args[2] is None else loss
+    check_data_shapes(model, train, "train", effective_loss)
+    if validation is not None:
+        check_data_shapes(model, validation, "validation", effective_loss)
+    if compile_args[2] is not None and model.compiled and recompile is None:
+        warnings.warn(
+            "`fit` will recompile the already compiled `model` with the given "
+            "`loss`, which starts a new optimizer: its optimizer state (Adam "
+            "moments, step count) is lost. Pass `recompile=True` to do this "
+            "without a warning, or `recompile=False` (or leave `loss`, "
+            "`optimizer` and `metrics` None) to keep training with the current "
+            "optimizer",
+            UserWarning,
+            stacklevel=2,
+        )
+    _maybe_compile(model, strategy, *compile_args)
 
     monitor = "val_loss" if validation is not None else "loss"
     wired = _fit_callbacks(run_dir, monitor, early_stopping)
@@ -263,7 +304,7 @@ def fit(
     finally:
         # BackupAndRestore leaves the resume epoch on the model; a later fit of the
         # same model without a backup would otherwise silently skip epochs.
-        model._initial_epoch = None
+        forget_resume_epoch(model)
         for callback in wired:
             if isinstance(callback, keras.callbacks.CSVLogger):
                 callback.on_train_end()  # closes the file after an interruption

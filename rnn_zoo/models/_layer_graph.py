@@ -1,7 +1,8 @@
 """Walk a Keras model's layers and symbolic calls (private to the inspection tools).
 
 Finds every recurrent layer (also inside ``Bidirectional``, nested models and
-custom layers) and the call that fed each layer, with its mask.
+custom layers) and the call that fed each layer, with its mask. The Keras
+internals this needs are read through `rnn_zoo._keras_internals`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ from typing import Any, NamedTuple
 
 import keras
 
+from rnn_zoo._keras_internals import (
+    graph_nodes,
+    inbound_nodes,
+    tensor_mask,
+    tracked_sublayers,
+)
 
-def _mask_of(tensor: Any) -> Any:
-    return getattr(tensor, "_keras_mask", None)
+_mask_of = tensor_mask
 
 
 class _Call(NamedTuple):
@@ -36,12 +42,8 @@ def _call_in(model: keras.Model, layer: keras.layers.Layer) -> _Call | None:
     model's own graph tensors, and a shared layer's first call wherever it was, so
     the graph's nodes are read directly.
     """
-    graph = getattr(model, "_functional", model)  # Sequential keeps its graph here
-    by_depth = getattr(graph, "_nodes_by_depth", None) or {}
-    nodes = {id(node) for level in by_depth.values() for node in level}
-    node = next(
-        (n for n in getattr(layer, "_inbound_nodes", ()) if id(n) in nodes), None
-    )
+    nodes = graph_nodes(model)
+    node = next((n for n in inbound_nodes(layer) if id(n) in nodes), None)
     if node is None:
         return None
     inputs = _keras_tensors(node.arguments.args)
@@ -62,8 +64,7 @@ def _sublayers(layer: keras.layers.Layer) -> list:
         return [layer.forward_layer, layer.backward_layer]
     if isinstance(layer, keras.Model):
         return list(layer.layers)
-    # Custom layers that hold layers (Keras' own tracking; no public accessor).
-    return list(layer._flatten_layers(include_self=False, recursive=False))
+    return tracked_sublayers(layer)  # custom layers that hold layers
 
 
 def _recurrent_layers(

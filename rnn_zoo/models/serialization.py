@@ -35,6 +35,7 @@ from typing import Any
 
 import keras
 
+from rnn_zoo._keras_internals import unsafe_deserialization_enabled
 from rnn_zoo._validation import check_type, error_message
 
 __all__ = ["load_model", "save_model"]
@@ -104,11 +105,7 @@ def _check_suffix(path: Path) -> None:
 
 def _check_unsafe_deserialization_off() -> None:
     """Raise if ``keras.config.enable_unsafe_deserialization()`` is in effect."""
-    # Keras 3.15 has a public setter but no public getter for this global flag;
-    # `in_safe_mode()` returns None (unset), True, or False (unsafe enabled).
-    from keras.src.saving.serialization_lib import in_safe_mode
-
-    if in_safe_mode() is False:
+    if unsafe_deserialization_enabled():  # Keras has no public getter
         raise RuntimeError(
             "Refusing to load a model: Keras' unsafe deserialization is enabled "
             "(`keras.config.enable_unsafe_deserialization()` was called), which "

@@ -169,10 +169,15 @@ def _bookkeeping(tmp_path, model, resume_epoch, rows):
         tmp_path / "best.keras", monitor="loss", save_best_only=True
     )
     stopper = keras.callbacks.EarlyStopping(monitor="loss", restore_best_weights=True)
-    bookkeeper = _ResumeBookkeeping(
-        str(path), str(tmp_path / "best.keras"), checkpoint, stopper
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    # what BackupAndRestore writes after each epoch (and reads on a restart)
+    (backup / "training_metadata.json").write_text(
+        json.dumps({"epoch": resume_epoch, "batch": 0})
     )
-    model._initial_epoch = resume_epoch  # what BackupAndRestore sets
+    bookkeeper = _ResumeBookkeeping(
+        str(path), str(tmp_path / "best.keras"), checkpoint, stopper, str(backup)
+    )
     for callback in (stopper, checkpoint, bookkeeper):
         callback.set_model(model)
         callback.on_train_begin()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 
 import keras
 import numpy as np
@@ -386,3 +387,80 @@ def test_dataset_rejects_batch_size_and_shuffle(
     dataset = tf.data.Dataset.from_tensor_slices(regression_data).batch(4)
     with pytest.raises(ValueError, match=match):
         _fit_quiet(build_regressor, dataset, **kwargs)
+
+
+# ------------------------------- issue 11 row 9: recompiling a compiled model
+
+
+def test_fit_warns_before_recompiling_a_compiled_model(
+    build_regressor, regression_data
+):
+    X, y = regression_data
+    model = build_regressor()
+    fit(model, (X, y), epochs=1, loss="mse", verbose=0)
+    steps = int(model.optimizer.iterations)
+    with pytest.warns(UserWarning, match="recompile.*optimizer state"):
+        fit(model, (X, y), epochs=1, loss="mse", verbose=0)
+    assert int(model.optimizer.iterations) == 1  # a new optimizer, one batch of 8
+    # recompile=False keeps the optimizer (its step count carries on), no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit(model, (X, y), epochs=1, loss="mse", recompile=False, verbose=0)
+        assert int(model.optimizer.iterations) == 2
+        fit(model, (X, y), epochs=1, loss="mse", recompile=True, verbose=0)
+    assert int(model.optimizer.iterations) == 1 and steps == 1
+
+
+# ------------------------------ issue 11 row 1: targets must match the model output
+
+
+def _forecaster(horizon: int, features: int = 2) -> keras.Model:
+    inputs = keras.Input((5, features), name="series")
+    hidden = keras.layers.LSTM(4, name="lstm")(inputs)
+    flat = keras.layers.Dense(horizon, name="head")(hidden)
+    return keras.Model(inputs, keras.layers.Reshape((horizon, 1))(flat))
+
+
+def test_fit_rejects_targets_of_another_horizon_before_training(rng):
+    X = rng.normal(size=(8, 5, 2)).astype("float32")
+    y = rng.normal(size=(8, 3, 1)).astype("float32")  # horizon 3, model horizon 1
+    model = _forecaster(horizon=1)
+    with pytest.raises(ValueError, match=r"\(None, 1, 1\).*\(8, 3, 1\)"):
+        fit(model, (X, y), epochs=1, loss="mse", verbose=0)
+    assert not model.compiled or model.optimizer.iterations == 0
+    ds = tf.data.Dataset.from_tensor_slices((X, y)).batch(4)
+    with pytest.raises(ValueError, match=r"\(None, 1, 1\).*\(None, 3, 1\)"):
+        fit(model, ds, epochs=1, loss="mse", verbose=0)
+    with pytest.raises(ValueError, match=r"`validation`.*\(None, 1, 1\)"):
+        fit(model, (X, y[:, :1]), validation=(X, y), epochs=1, loss="mse", verbose=0)
+
+
+def test_fit_rejects_a_wrong_feature_count(rng):
+    X = rng.normal(size=(8, 5, 3)).astype("float32")  # model expects 2 features
+    y = rng.normal(size=(8, 1, 1)).astype("float32")
+    with pytest.raises(ValueError, match=r"\(None, 5, 2\).*\(8, 5, 3\)"):
+        fit(_forecaster(horizon=1), (X, y), epochs=1, loss="mse", verbose=0)
+
+
+@pytest.mark.parametrize(
+    ("y_shape", "head", "loss"),
+    [
+        ((8,), "classes", "sparse_categorical_crossentropy"),
+        ((8, 1), "classes", "sparse_categorical_crossentropy"),
+        ((8, 5), "sequence", "sparse_categorical_crossentropy"),
+        ((8, 4), "classes", "categorical_crossentropy"),
+        ((8,), "scalar", "mse"),
+    ],
+)
+def test_fit_accepts_valid_target_shapes(rng, y_shape, head, loss):
+    inputs = keras.Input((5,), dtype="int32")
+    x = keras.layers.Embedding(6, 3, mask_zero=True)(inputs)
+    x = keras.layers.LSTM(4, return_sequences=head == "sequence")(x)
+    outputs = keras.layers.Dense(1 if head == "scalar" else 4)(x)
+    model = keras.Model(inputs, outputs)
+    X = rng.integers(1, 6, size=(8, 5)).astype("int32")
+    y = rng.integers(0, 4, size=y_shape)
+    if loss == "categorical_crossentropy":
+        y = keras.utils.to_categorical(y[:, 0], 4)
+    history = fit(model, (X, y.astype("float32")), epochs=1, loss=loss, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
