@@ -464,3 +464,24 @@ def test_fit_accepts_valid_target_shapes(rng, y_shape, head, loss):
         y = keras.utils.to_categorical(y[:, 0], 4)
     history = fit(model, (X, y.astype("float32")), epochs=1, loss=loss, verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+def test_fit_shape_check_accepts_multi_output_bidirectional_and_weights(rng):
+    inputs = keras.Input((5, 2))
+    hidden = keras.layers.Bidirectional(keras.layers.LSTM(3), name="bi")(inputs)
+    value = keras.layers.Dense(1, name="value")(hidden)
+    label = keras.layers.Dense(3, name="label")(hidden)
+    model = keras.Model(inputs, [value, label])
+    X = rng.normal(size=(8, 5, 2)).astype("float32")
+    y_value = rng.normal(size=(8, 1)).astype("float32")
+    y_label = rng.integers(0, 3, size=(8,))
+    losses = ["mse", "sparse_categorical_crossentropy"]
+    fit(model, (X, [y_value, y_label]), loss=losses, epochs=1, verbose=0)
+    weights = np.ones(8, "float32")
+    ds = tf.data.Dataset.from_tensor_slices((X, y_value, weights)).batch(4)
+    single = keras.Model(inputs, value)
+    history = fit(single, ds, validation=ds, loss="mse", epochs=1, verbose=0)
+    assert np.isfinite(history.history["val_loss"][0])
+    # negative control: the wrong target width for the second output is caught
+    with pytest.raises(ValueError, match=r"targets of the model's shape \(None, 3\)"):
+        fit(model, (X, [y_value, np.zeros((8, 5))]), loss=losses, recompile=True)
