@@ -24,7 +24,7 @@ from collections.abc import Sequence
 __all__ = ["COMMAND_GROUPS", "UsageError", "build_parser", "main"]
 
 # command group -> module ``rnn_zoo.cli.<name>`` defining ``register(subparsers)``
-COMMAND_GROUPS: tuple[str, ...] = ("forecast", "lm")
+COMMAND_GROUPS: tuple[str, ...] = ("forecast", "lm", "dates")
 
 
 class UsageError(Exception):
