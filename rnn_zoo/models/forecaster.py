@@ -7,29 +7,21 @@ from typing import Any
 import keras
 
 from rnn_zoo._validation import check_int, check_type
+from rnn_zoo.models._stack_arguments import shares_stack_arguments, stack_options
 from rnn_zoo.models.recurrent import _apply_stack, _stack_config
 
 __all__ = ["build_forecaster"]
 
 
+@shares_stack_arguments(units=32)
 def build_forecaster(
     lookback: int,
     n_features: int,
     *,
     horizon: int = 1,
     n_targets: int = 1,
-    cell: str = "lstm",
-    units: int | list[int] = 32,
-    num_layers: int | None = None,
-    bidirectional: bool = False,
-    merge_mode: str = "concat",
-    dropout: float = 0.0,
-    recurrent_dropout: float = 0.0,
-    kernel_initializer: Any = "glorot_uniform",
-    recurrent_initializer: Any = "orthogonal",
-    bias_initializer: Any = "zeros",
-    unit_forget_bias: bool = True,
     name: str = "forecaster",
+    **stack_kwargs: Any,
 ) -> keras.Model:
     """Build a direct multi-step forecaster for windows from ``make_windows``.
 
@@ -50,26 +42,7 @@ def build_forecaster(
         n_features: Features per step, a positive integer.
         horizon: Future steps predicted. Defaults to 1.
         n_targets: Target columns predicted per step. Defaults to 1.
-        cell: ``"lstm"``, ``"gru"`` or ``"rnn"``. Defaults to ``"lstm"``.
-        units: Width of every recurrent layer, or a list (one per layer).
-            Defaults to 32.
-        num_layers: Number of recurrent layers. Defaults to None (1, or
-            ``len(units)``).
-        bidirectional: Whether the recurrent layers read the window both ways.
-            Defaults to False.
-        merge_mode: How bidirectional outputs combine. Defaults to ``"concat"``.
-        dropout: Dropout rate after each recurrent layer, in ``[0, 1)``. Defaults
-            to 0.0.
-        recurrent_dropout: Dropout on the recurrent state, in ``[0, 1)``; above 0
-            it disables the fused cuDNN kernel. Defaults to 0.0.
-        kernel_initializer: Initializer of the input kernels (see
-            ``recurrent_stack``). Defaults to ``"glorot_uniform"``.
-        recurrent_initializer: Initializer of the recurrent kernels. Defaults to
-            ``"orthogonal"``.
-        bias_initializer: Initializer of the recurrent biases. Defaults to
-            ``"zeros"``.
-        unit_forget_bias: LSTM only: forget-gate bias starts at 1. Defaults to
-            True.
+        {stack_args}
         name: Name of the model. Defaults to ``"forecaster"``.
 
     Returns:
@@ -96,19 +69,7 @@ def build_forecaster(
     n_features = check_int(n_features, "n_features", minimum=1)
     horizon = check_int(horizon, "horizon", minimum=1)
     n_targets = check_int(n_targets, "n_targets", minimum=1)
-    stack = _stack_config(
-        cell=cell,
-        units=units,
-        num_layers=num_layers,
-        bidirectional=bidirectional,
-        merge_mode=merge_mode,
-        dropout=dropout,
-        recurrent_dropout=recurrent_dropout,
-        kernel_initializer=kernel_initializer,
-        recurrent_initializer=recurrent_initializer,
-        bias_initializer=bias_initializer,
-        unit_forget_bias=unit_forget_bias,
-    )
+    stack = _stack_config(**stack_options(build_forecaster, stack_kwargs))
     check_type(name, "name", str, "a string")
 
     inputs = keras.Input(shape=(lookback, n_features), name="window")

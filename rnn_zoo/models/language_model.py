@@ -16,29 +16,23 @@ from typing import Any
 import keras
 
 from rnn_zoo._validation import check_int, check_type, error_message
+from rnn_zoo.models._stack_arguments import shares_stack_arguments, stack_options
 from rnn_zoo.models.recurrent import _apply_stack, _check_bool, _stack_config
 
 __all__ = ["build_char_lm"]
 
 
+@shares_stack_arguments(units=256, omit=("bidirectional", "merge_mode"))
 def build_char_lm(
     vocab_size: int,
     *,
     embedding_dim: int = 64,
-    units: int | list[int] = 256,
-    num_layers: int | None = None,
-    cell: str = "lstm",
-    dropout: float = 0.0,
-    recurrent_dropout: float = 0.0,
-    kernel_initializer: Any = "glorot_uniform",
-    recurrent_initializer: Any = "orthogonal",
-    bias_initializer: Any = "zeros",
-    unit_forget_bias: bool = True,
     mask_zero: bool = False,
     stateful: bool = False,
     batch_size: int | None = None,
     sequence_length: int | None = None,
     name: str = "char_lm",
+    **stack_kwargs: Any,
 ) -> keras.Model:
     """Build a character (or token) language model giving next-token logits.
 
@@ -54,23 +48,6 @@ def build_char_lm(
         vocab_size: Number of token ids, at least 3: id 0 is padding, id 1 is
             unknown, and at least one real token.
         embedding_dim: Width of the token embedding. Defaults to 64.
-        units: Width of every recurrent layer, or a list (one per layer).
-            Defaults to 256.
-        num_layers: Number of recurrent layers. Defaults to None (1, or
-            ``len(units)``).
-        cell: ``"lstm"``, ``"gru"`` or ``"rnn"``. Defaults to ``"lstm"``.
-        dropout: Dropout rate after each recurrent layer, in ``[0, 1)``. Defaults
-            to 0.0.
-        recurrent_dropout: Dropout on the recurrent state, in ``[0, 1)``; above 0
-            it disables the fused cuDNN kernel. Defaults to 0.0.
-        kernel_initializer: Initializer of the input kernels (see
-            ``recurrent_stack``). Defaults to ``"glorot_uniform"``.
-        recurrent_initializer: Initializer of the recurrent kernels. Defaults to
-            ``"orthogonal"``.
-        bias_initializer: Initializer of the recurrent biases. Defaults to
-            ``"zeros"``.
-        unit_forget_bias: LSTM only: forget-gate bias starts at 1. Defaults to
-            True.
         mask_zero: Whether id 0 is padding to skip (and to leave out of the
             loss). Defaults to False (text cut into equal chunks has no padding).
         stateful: Whether the recurrent layers carry their state from one batch
@@ -79,6 +56,7 @@ def build_char_lm(
         batch_size: Fixed batch size, or None (default) for any. Required when
             ``stateful=True``.
         sequence_length: Fixed number of steps, or None (default) for any.
+        {stack_args}
         name: Name of the model. Defaults to ``"char_lm"``.
 
     Returns:
@@ -111,18 +89,7 @@ def build_char_lm(
         sequence_length, "sequence_length", minimum=1, allow_none=True
     )
     stack = _stack_config(
-        cell=cell,
-        units=units,
-        num_layers=num_layers,
-        bidirectional=False,
-        merge_mode="concat",
-        dropout=dropout,
-        recurrent_dropout=recurrent_dropout,
-        kernel_initializer=kernel_initializer,
-        recurrent_initializer=recurrent_initializer,
-        bias_initializer=bias_initializer,
-        unit_forget_bias=unit_forget_bias,
-        stateful=stateful,
+        **stack_options(build_char_lm, stack_kwargs), stateful=stateful
     )
     if stack.stateful and batch_size is None:
         raise ValueError(

@@ -25,6 +25,7 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
+from rnn_zoo.models._stack_arguments import shares_stack_arguments, stack_options
 
 __all__ = ["recurrent_stack", "build_sequence_classifier", "build_sequence_regressor"]
 
@@ -376,6 +377,7 @@ def _sequence_input(
     return keras.Input(shape=(timesteps, n_features), name="features")
 
 
+@shares_stack_arguments(units=64)
 def build_sequence_classifier(
     timesteps: int | None = None,
     n_features: int | None = None,
@@ -385,18 +387,8 @@ def build_sequence_classifier(
     embedding_dim: int = 32,
     mask_zero: bool = True,
     output_activation: str | None = None,
-    cell: str = "lstm",
-    units: int | list[int] = 64,
-    num_layers: int | None = None,
-    bidirectional: bool = False,
-    merge_mode: str = "concat",
-    dropout: float = 0.0,
-    recurrent_dropout: float = 0.0,
-    kernel_initializer: Any = "glorot_uniform",
-    recurrent_initializer: Any = "orthogonal",
-    bias_initializer: Any = "zeros",
-    unit_forget_bias: bool = True,
     name: str = "sequence_classifier",
+    **stack_kwargs: Any,
 ) -> keras.Model:
     """Build a recurrent classifier of whole sequences (one label per sequence).
 
@@ -426,26 +418,7 @@ def build_sequence_classifier(
             Defaults to True.
         output_activation: None (default, logits), ``"sigmoid"`` (binary, or
             independent labels) or ``"softmax"`` (needs ``num_classes > 2``).
-        cell: ``"lstm"``, ``"gru"`` or ``"rnn"``. Defaults to ``"lstm"``.
-        units: Width of every recurrent layer, or a list (one per layer).
-            Defaults to 64.
-        num_layers: Number of recurrent layers. Defaults to None (1, or
-            ``len(units)``).
-        bidirectional: Whether the recurrent layers read both ways. Defaults to
-            False.
-        merge_mode: How bidirectional outputs combine. Defaults to ``"concat"``.
-        dropout: Dropout rate after each recurrent layer, in ``[0, 1)``. Defaults
-            to 0.0.
-        recurrent_dropout: Dropout on the recurrent state, in ``[0, 1)``; above 0
-            it disables the fused cuDNN kernel. Defaults to 0.0.
-        kernel_initializer: Initializer of the input kernels (see
-            ``recurrent_stack``). Defaults to ``"glorot_uniform"``.
-        recurrent_initializer: Initializer of the recurrent kernels. Defaults to
-            ``"orthogonal"``.
-        bias_initializer: Initializer of the recurrent biases. Defaults to
-            ``"zeros"``.
-        unit_forget_bias: LSTM only: forget-gate bias starts at 1. Defaults to
-            True.
+        {stack_args}
         name: Name of the model. Defaults to ``"sequence_classifier"``.
 
     Returns:
@@ -502,19 +475,7 @@ def build_sequence_classifier(
                 "Use 'sigmoid', or num_classes > 2 for a softmax",
             )
         )
-    stack = _stack_config(
-        cell=cell,
-        units=units,
-        num_layers=num_layers,
-        bidirectional=bidirectional,
-        merge_mode=merge_mode,
-        dropout=dropout,
-        recurrent_dropout=recurrent_dropout,
-        kernel_initializer=kernel_initializer,
-        recurrent_initializer=recurrent_initializer,
-        bias_initializer=bias_initializer,
-        unit_forget_bias=unit_forget_bias,
-    )
+    stack = _stack_config(**stack_options(build_sequence_classifier, stack_kwargs))
     check_type(name, "name", str, "a string")
 
     inputs = _sequence_input(timesteps, n_features, vocab_size)
@@ -534,23 +495,14 @@ def build_sequence_classifier(
     return keras.Model(inputs, outputs, name=name)
 
 
+@shares_stack_arguments(units=64)
 def build_sequence_regressor(
     timesteps: int | None,
     n_features: int,
     *,
     n_outputs: int = 1,
-    cell: str = "lstm",
-    units: int | list[int] = 64,
-    num_layers: int | None = None,
-    bidirectional: bool = False,
-    merge_mode: str = "concat",
-    dropout: float = 0.0,
-    recurrent_dropout: float = 0.0,
-    kernel_initializer: Any = "glorot_uniform",
-    recurrent_initializer: Any = "orthogonal",
-    bias_initializer: Any = "zeros",
-    unit_forget_bias: bool = True,
     name: str = "sequence_regressor",
+    **stack_kwargs: Any,
 ) -> keras.Model:
     """Build a recurrent regressor: one vector of real numbers per sequence.
 
@@ -564,26 +516,7 @@ def build_sequence_regressor(
         timesteps: Sequence length, or None for variable length.
         n_features: Features per step, a positive integer.
         n_outputs: Number of predicted values. Defaults to 1.
-        cell: ``"lstm"``, ``"gru"`` or ``"rnn"``. Defaults to ``"lstm"``.
-        units: Width of every recurrent layer, or a list (one per layer).
-            Defaults to 64.
-        num_layers: Number of recurrent layers. Defaults to None (1, or
-            ``len(units)``).
-        bidirectional: Whether the recurrent layers read both ways. Defaults to
-            False.
-        merge_mode: How bidirectional outputs combine. Defaults to ``"concat"``.
-        dropout: Dropout rate after each recurrent layer, in ``[0, 1)``. Defaults
-            to 0.0.
-        recurrent_dropout: Dropout on the recurrent state, in ``[0, 1)``; above 0
-            it disables the fused cuDNN kernel. Defaults to 0.0.
-        kernel_initializer: Initializer of the input kernels (see
-            ``recurrent_stack``). Defaults to ``"glorot_uniform"``.
-        recurrent_initializer: Initializer of the recurrent kernels. Defaults to
-            ``"orthogonal"``.
-        bias_initializer: Initializer of the recurrent biases. Defaults to
-            ``"zeros"``.
-        unit_forget_bias: LSTM only: forget-gate bias starts at 1. Defaults to
-            True.
+        {stack_args}
         name: Name of the model. Defaults to ``"sequence_regressor"``.
 
     Returns:
@@ -603,19 +536,7 @@ def build_sequence_regressor(
     timesteps = check_int(timesteps, "timesteps", minimum=1, allow_none=True)
     n_features = check_int(n_features, "n_features", minimum=1)
     n_outputs = check_int(n_outputs, "n_outputs", minimum=1)
-    stack = _stack_config(
-        cell=cell,
-        units=units,
-        num_layers=num_layers,
-        bidirectional=bidirectional,
-        merge_mode=merge_mode,
-        dropout=dropout,
-        recurrent_dropout=recurrent_dropout,
-        kernel_initializer=kernel_initializer,
-        recurrent_initializer=recurrent_initializer,
-        bias_initializer=bias_initializer,
-        unit_forget_bias=unit_forget_bias,
-    )
+    stack = _stack_config(**stack_options(build_sequence_regressor, stack_kwargs))
     check_type(name, "name", str, "a string")
 
     inputs = _sequence_input(timesteps, n_features, None)

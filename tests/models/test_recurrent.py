@@ -521,3 +521,35 @@ def test_regressor_rejects_bad_arguments():
     for args, kwargs, match in cases:
         with pytest.raises(ValueError, match=match):
             build_sequence_regressor(*args, **kwargs)
+
+
+# ---------------------------- the shared recurrent-stack arguments (one definition)
+
+
+def test_builders_share_one_definition_of_the_stack_arguments():
+    import inspect
+
+    from rnn_zoo.models import build_char_lm, build_forecaster
+    from rnn_zoo.models._stack_arguments import STACK_ARGUMENTS
+
+    names = [argument.name for argument in STACK_ARGUMENTS]
+    builders = {
+        build_sequence_classifier: 64,
+        build_sequence_regressor: 64,
+        build_forecaster: 32,
+        build_char_lm: 256,
+    }
+    for builder, units in builders.items():
+        parameters = inspect.signature(builder).parameters
+        expected = [n for n in names if n in parameters]
+        assert list(parameters)[-len(expected) - 1 : -1] == expected  # before name
+        assert parameters["units"].default == units
+        assert "units: Width of every recurrent layer" in builder.__doc__
+        assert "{stack_args}" not in builder.__doc__
+        with pytest.raises(TypeError, match="unexpected keyword argument 'unit'"):
+            builder(5, 3, unit=4) if builder is not build_char_lm else builder(
+                5, unit=4
+            )
+    assert "bidirectional" not in inspect.signature(build_char_lm).parameters
+    with pytest.raises(TypeError, match="'bidirectional'"):
+        build_char_lm(5, bidirectional=True)  # a causal LM must not read ahead
