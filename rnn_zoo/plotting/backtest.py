@@ -121,7 +121,7 @@ def plot_backtest(
             "0.6" if n in _BASELINE_NAMES else f"C{i}" for i, n in enumerate(names)
         ]
         ax.bar(names, values, color=colors, label=label)
-        ax.set_xlabel(f"forecaster ({steps[0]} {step_unit} ahead)")
+        ax.set_xlabel(f"forecaster (step {steps[0]} ahead; steps in {step_unit})")
     else:
         for i, name in enumerate(names):
             rows = table.loc[name].reindex(steps)
