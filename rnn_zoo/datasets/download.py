@@ -109,8 +109,7 @@ class DatasetUnavailableError(OSError):
     Raised by ``fetch`` and the loaders built on it when no local copy exists and
     the download failed (twice for a transient error, once for HTTP 4xx or a
     local permission error; the message says which) or ``download=False``. A
-    subclass of ``OSError``,
-    so ``except OSError`` also catches it.
+    subclass of ``OSError``, so ``except OSError`` also catches it.
 
     Example:
         >>> issubclass(DatasetUnavailableError, OSError)
