@@ -11,6 +11,8 @@
 - ``significance``: ``diebold_mariano``, ``compare_forecasts`` (paired test).
 - ``sequences``: ``exact_match``, ``token_accuracy``,
   ``attention_alignment_accuracy``.
+- ``long_memory``: ``train_memory_task``, ``compare_cells`` (SimpleRNN vs LSTM vs
+  GRU on the adding problem and the copy task as the length grows).
 
 Importing this package imports neither TensorFlow nor matplotlib; each name loads
 its module on first use.
@@ -57,6 +59,10 @@ _LAZY: dict[str, str | None] = {
     "exact_match": "sequences",
     "token_accuracy": "sequences",
     "attention_alignment_accuracy": "sequences",
+    # long_memory
+    "MemoryRun": "long_memory",
+    "train_memory_task": "long_memory",
+    "compare_cells": "long_memory",
 }
 
 __all__ = list(_LAZY)

@@ -28,6 +28,7 @@ _LAZY: dict[str, str | None] = {
     # recurrent
     "plot_gradient_norms": "recurrent",
     "plot_gates": "recurrent",
+    "plot_score_by_length": "recurrent",
 }
 
 __all__ = list(_LAZY)

@@ -4,6 +4,9 @@
   model, on a log scale (vanishing gradients fall as straight lines).
 - `plot_gates`: an LSTM's or GRU's gate activations over time, one panel per gate,
   with the steps that matter (e.g. the markers of the adding problem) shaded.
+- `plot_score_by_length`: a memory-task score against the sequence length, one
+  line per cell, with the trivial baseline (rows from
+  :func:`rnn_zoo.evaluation.long_memory.compare_cells`).
 
 The numbers come from :mod:`rnn_zoo.models.diagnostics`. Each function returns the
 matplotlib ``Figure``; this module imports matplotlib, not TensorFlow.
@@ -19,7 +22,7 @@ import numpy as np
 
 from rnn_zoo._validation import check_int, check_type, error_message
 
-__all__ = ["plot_gradient_norms", "plot_gates"]
+__all__ = ["plot_gradient_norms", "plot_gates", "plot_score_by_length"]
 
 
 def plot_gradient_norms(
@@ -130,16 +133,77 @@ def plot_gates(
             ax.axvspan(step - 0.5, step + 0.5, color="0.85", zorder=0)
         for unit in units:
             ax.plot(t, values[:, unit], linewidth=1.2, label=f"unit {unit}")
-        ax.set_title(f"{name} gate" if "gate" not in name else name)
+        ax.set_title(name if name == "candidate" or "gate" in name else f"{name} gate")
         ax.set_ylabel("activation (0–1)" if name != "candidate" else "value (−1–1)")
     axes[-1, 0].set_xlabel("time step")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     if marked:
         handles.append(plt.Rectangle((0, 0), 1, 1, color="0.85"))
         labels.append(marked_label)
-    fig.legend(handles, labels, loc="upper right", ncol=min(len(labels), 5))
-    fig.suptitle(title, x=0.01, ha="left")
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6))
+    return fig
+
+
+_METRIC_LABELS = {
+    "mse": ("test MSE (log scale)", "log"),
+    "recall_accuracy": ("recall accuracy (fraction of symbols right)", "linear"),
+}
+_CELL_NAMES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def plot_score_by_length(
+    rows: Sequence[Mapping[str, Any]], *, title: str = "Score against length", ax=None
+):
+    """Plot a memory-task score against the sequence length, one line per cell.
+
+    Args:
+        rows: Records with keys ``cell``, ``length``, ``score``, ``baseline`` and
+            ``metric`` (one metric for all), e.g. ``[r.as_row() for r in
+            compare_cells(...)]``. The baseline (mean over rows of a length) is
+            drawn as a dashed grey line.
+        title: Axes title. Defaults to "Score against length".
+        ax: A matplotlib ``Axes`` to draw on, or None (default) for a new figure.
+
+    Returns:
+        The matplotlib ``Figure``.
+
+    Raises:
+        ValueError: If ``rows`` is empty, lacks a key, or mixes metrics.
+
+    Example:
+        >>> rows = [dict(cell="lstm", length=n, score=s, baseline=0.17, metric="mse")
+        ...         for n, s in [(10, 0.001), (50, 0.01)]]
+        >>> ax = plot_score_by_length(rows).axes[0]
+        >>> ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
+        ('sequence length (time steps)', ['LSTM', 'baseline'])
+    """
+    keys = ("cell", "length", "score", "baseline", "metric")
+    if not rows or any(not isinstance(r, Mapping) or set(keys) - set(r) for r in rows):
+        raise ValueError(
+            f"`rows` must be a non-empty list of dicts with keys {list(keys)}. "
+            f"Received: rows={str(rows)[:80]}"
+        )
+    metrics = {r["metric"] for r in rows}
+    if len(metrics) != 1 or not metrics <= set(_METRIC_LABELS):
+        raise ValueError(
+            f"`rows` must share one metric out of {sorted(_METRIC_LABELS)}. "
+            f"Received: metrics {sorted(map(str, metrics))}"
+        )
+    ylabel, yscale = _METRIC_LABELS[metrics.pop()]
+    fig, ax = _figure(ax)
+    for cell in dict.fromkeys(r["cell"] for r in rows):
+        mine = sorted((r["length"], r["score"]) for r in rows if r["cell"] == cell)
+        ax.plot(*zip(*mine, strict=True), marker="o", label=_CELL_NAMES.get(cell, cell))
+    lengths = sorted({r["length"] for r in rows})
+    base = [np.mean([r["baseline"] for r in rows if r["length"] == n]) for n in lengths]
+    ax.plot(lengths, base, linestyle="--", color="0.5", label="baseline")
+    ax.set_yscale(yscale)
+    ax.set_xlabel("sequence length (time steps)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
     return fig
 
 

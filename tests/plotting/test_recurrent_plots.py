@@ -10,7 +10,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rnn_zoo.plotting import plot_gates, plot_gradient_norms  # noqa: E402
+from rnn_zoo.plotting import (  # noqa: E402
+    plot_gates,
+    plot_gradient_norms,
+    plot_score_by_length,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +63,7 @@ def test_gates_plot_one_panel_per_gate_with_units_and_marked_steps():
     assert [ax.get_title() for ax in axes] == [
         "input gate",
         "forget gate",
-        "candidate gate",
+        "candidate",
     ]
     assert fig._suptitle.get_text() == "T"
     assert axes[-1].get_xlabel() == "time step"
@@ -90,3 +94,41 @@ def test_gates_plot_bad_input():
         plot_gates({"a": ok}, marked_steps=[4])
     with pytest.raises(ValueError, match="`example` must be an integer in"):
         plot_gates({"a": ok}, example=1)
+
+
+def _rows(metric, scores, baseline):
+    return [
+        dict(cell=cell, length=n, score=s, baseline=baseline, metric=metric)
+        for cell, by_length in scores.items()
+        for n, s in by_length.items()
+    ]
+
+
+def test_score_by_length_lines_per_cell_with_baseline():
+    rows = _rows(
+        "mse", {"rnn": {50: 0.17, 10: 0.01}, "lstm": {10: 0.001, 50: 0.002}}, 0.17
+    )
+    fig = plot_score_by_length(rows, title="Adding")
+    (ax,) = fig.axes
+    assert ax.get_title() == "Adding"
+    assert ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "sequence length (time steps)"
+    assert ax.get_ylabel() == "test MSE (log scale)"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["SimpleRNN", "LSTM", "baseline"]
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [10, 50])  # sorted
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.01, 0.17])
+    np.testing.assert_allclose(ax.lines[2].get_ydata(), [0.17, 0.17])
+
+
+def test_score_by_length_accuracy_axis_and_bad_rows():
+    fig = plot_score_by_length(_rows("recall_accuracy", {"gru": {8: 1.0}}, 0.25))
+    assert fig.axes[0].get_yscale() == "linear"
+    assert "recall accuracy" in fig.axes[0].get_ylabel()
+    with pytest.raises(ValueError, match="`rows` must be a non-empty list of dicts"):
+        plot_score_by_length([])
+    with pytest.raises(ValueError, match="`rows` must share one metric"):
+        plot_score_by_length(
+            _rows("mse", {"rnn": {5: 0.1}}, 0.2)
+            + _rows("recall_accuracy", {"rnn": {5: 0.1}}, 0.2)
+        )
