@@ -17,6 +17,7 @@ _LAZY = {
     "generate_text": "generation",
     "CharGenerator": "generation",
     "CharStepper": "generation",
+    "generate_by_rereading": "generation",
     "save_lm_bundle": "lm_bundle",
     "load_lm_bundle": "lm_bundle",
     "LMBundle": "lm_bundle",

@@ -40,7 +40,7 @@ import tensorflow as tf
 from rnn_zoo._validation import check_float, check_int, check_type, error_message
 from rnn_zoo.preprocessing.text import CharTokenizer
 
-__all__ = ["CharStepper", "CharGenerator", "generate_text"]
+__all__ = ["CharStepper", "CharGenerator", "generate_text", "generate_by_rereading"]
 
 _LAYERS_HINT = (
     "a model built by `build_char_lm` (layers 'embedding', 'rnn_0', 'rnn_1', ..., "
@@ -218,10 +218,9 @@ class CharStepper:
         """
         steps = tf.shape(tokens)[1]
         out = tf.TensorArray(tf.float32, size=steps)
-        for_time = tf.transpose(tokens)
 
         def body(t, states, out):
-            logits, states = self.step(for_time[t], states)
+            logits, states = self.step(tokens[:, t], states)
             return t + 1, states, out.write(t, logits)
 
         _, states, out = tf.while_loop(
@@ -319,7 +318,8 @@ class CharGenerator:
         _, _, _, out = tf.while_loop(
             lambda i, *_: i < length, body, (tf.constant(0), logits, states, out)
         )
-        return tf.transpose(out.stack())
+        # (length, batch); transposed in NumPy (TF's oneDNN int32 transpose logs)
+        return out.stack()
 
     def _warm(self, rows: list[list[int]]) -> tuple[tf.Tensor, list[tf.Tensor]]:
         """Read each prompt once; return last logits and states in prompt order."""
@@ -379,16 +379,20 @@ class CharGenerator:
             new = np.zeros((len(rows), 0), dtype=np.int32)
         else:
             logits, states = self._warm(rows)
-            new = self._loop(
-                logits,
-                states,
-                tf.constant(length),
-                tf.constant(temperature, tf.float32),
-                tf.constant(top_k or 0),
-                tf.constant(1.0 if top_p is None else top_p, tf.float32),
-                tf.constant(seed, tf.int32),
-                top_k is not None or top_p is not None,
-            ).numpy()
+            new = (
+                self._loop(
+                    logits,
+                    states,
+                    tf.constant(length),
+                    tf.constant(temperature, tf.float32),
+                    tf.constant(top_k or 0),
+                    tf.constant(1.0 if top_p is None else top_p, tf.float32),
+                    tf.constant(seed, tf.int32),
+                    top_k is not None or top_p is not None,
+                )
+                .numpy()
+                .T
+            )
         texts = [p + tokenizer.decode(ids) for p, ids in zip(prompts, new, strict=True)]
         return texts[0] if isinstance(prompt, str) else texts
 
@@ -504,3 +508,62 @@ def generate_text(
         top_p=top_p,
         seed=seed,
     )
+
+
+def generate_by_rereading(
+    model: keras.Model,
+    tokenizer: CharTokenizer,
+    prompt: str,
+    length: int,
+    *,
+    window: int | None = None,
+    seed: int | None = None,
+) -> str:
+    """The slow way, for comparison only: re-read the text for every new character.
+
+    Each step runs the full model on the whole text so far (or its last
+    ``window`` characters, as keras-io's example does with 40) and samples the
+    next character from the last logits (temperature 1). The cost per character
+    grows with the prefix (or is ``window`` times a state step): time it against
+    `generate_text` to see why carrying the state matters.
+
+    Args:
+        model: A model built by `build_char_lm`.
+        tokenizer: Its fitted `CharTokenizer`.
+        prompt: A non-empty string.
+        length: Number of characters to generate (>= 0).
+        window: Characters re-read per step (positive), or None (default) for
+            the whole prefix.
+        seed: Seed of the NumPy sampler, or None.
+
+    Returns:
+        ``prompt`` followed by the generated text.
+
+    Raises:
+        TypeError, ValueError: If an argument is invalid.
+
+    Example:
+        >>> from rnn_zoo.models import build_char_lm
+        >>> tok = CharTokenizer().fit("abc")
+        >>> model = build_char_lm(tok.vocab_size, units=4)
+        >>> len(generate_by_rereading(model, tok, "ab", 5, window=3, seed=0))
+        7
+    """
+    check_type(tokenizer, "tokenizer", CharTokenizer, "a fitted CharTokenizer")
+    _check_prompts(prompt)
+    check_type(prompt, "prompt", str, "a non-empty string")
+    length = check_int(length, "length", minimum=0)
+    window = check_int(window, "window", minimum=1, allow_none=True)
+    rng = np.random.default_rng(seed)
+    forward = tf.function(
+        lambda x: model(x, training=False)[:, -1],
+        input_signature=[tf.TensorSpec((1, None), tf.int32)],
+    )
+    ids = tokenizer.encode(prompt)
+    for _ in range(length):
+        context = ids if window is None else ids[-window:]
+        logits = forward(tf.constant([context], tf.int32))[0].numpy().astype("float64")
+        logits[tokenizer.pad_id] = -np.inf
+        gumbel = -np.log(-np.log(rng.uniform(1e-12, 1.0, logits.shape)))
+        ids.append(int(np.argmax(logits + gumbel)))
+    return prompt + tokenizer.decode(ids[len(tokenizer.encode(prompt)) :])
