@@ -45,6 +45,7 @@ from typing import Any
 from rnn_zoo.cli import UsageError
 
 __all__ = [
+    "MAX_SOURCE_LENGTH",
     "TRAINING_DATA",
     "register",
     "date_pairs",
@@ -59,6 +60,9 @@ TRAINING_DATA: dict[str, Any] = {
     "case": "random",
     "weekday_prefix": 0.25,
 }
+#: Longest input the translator accepts. The recipe's longest source has 38
+#: characters ("Wednesday, the 13th of September, 2000"); two more leave room.
+MAX_SOURCE_LENGTH = 40
 SETTINGS_FILE = "train_settings.json"
 RUN_DIR = "run"
 # options that must match when a run is resumed or continued
@@ -354,7 +358,7 @@ def train_date_translator(
             units=units,
             embedding_dim=embedding_dim,
             cell=cell,
-            max_source_length=max(map(len, train.sources + valid.sources)),
+            max_source_length=MAX_SOURCE_LENGTH,
         )
         if resuming:
             log(f"resuming the interrupted run in {str(run_dir)!r}")

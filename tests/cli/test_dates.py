@@ -18,7 +18,12 @@ from pathlib import Path
 import pytest
 
 from rnn_zoo.cli import main
-from rnn_zoo.cli.dates import TRAINING_DATA, date_pairs, subset_pairs
+from rnn_zoo.cli.dates import (
+    MAX_SOURCE_LENGTH,
+    TRAINING_DATA,
+    date_pairs,
+    subset_pairs,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = [
@@ -198,6 +203,8 @@ def test_date_pairs_follow_the_training_recipe():
     assert min(years) < 1100 and max(years) > 2900
     assert any(s != s.lower() and s != s.upper() for s in pairs.sources)
     assert any(s.isupper() for s in pairs.sources)
+    longest = date_pairs(3000, seed=0, years=(2000, 2000), weekday_prefix=1.0)
+    assert max(map(len, longest.sources)) <= 38 < MAX_SOURCE_LENGTH
     held_out = date_pairs(100, seed=1, years=(1850, 1899))
     assert {d.year // 50 for d in held_out.dates} == {37}
     subset = subset_pairs(held_out, [3, 1])
