@@ -44,6 +44,10 @@ from rnn_zoo.cli.dates import (  # noqa: E402
 )
 from rnn_zoo.datasets import DatePairs  # noqa: E402
 from rnn_zoo.evaluation import exact_match  # noqa: E402
+from rnn_zoo.notebook import silenced_stderr  # noqa: E402
+
+with silenced_stderr():  # TensorFlow's import-time log lines
+    import keras  # noqa: E402, F401
 
 LONG_SOURCE = 25  # characters
 
