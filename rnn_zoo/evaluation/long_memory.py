@@ -29,6 +29,7 @@ import numpy as np
 from rnn_zoo._validation import check_float, check_int, check_one_of
 from rnn_zoo.callbacks import TimeBudget
 from rnn_zoo.datasets.synthetic import make_adding_problem, make_copy_task
+from rnn_zoo.models.diagnostics import quiet_retracing_warnings
 from rnn_zoo.models.language_model import build_char_lm
 from rnn_zoo.models.recurrent import build_sequence_regressor
 from rnn_zoo.training import fit
@@ -183,17 +184,18 @@ def train_memory_task(
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     callbacks = [TimeBudget(time_budget)] if time_budget is not None else []
     start = time.perf_counter()
-    history = fit(
-        model,
-        (X, y),
-        epochs=epochs,
-        batch_size=batch_size,
-        learning_rate=learning_rate,
-        loss=loss,
-        early_stopping=None,
-        callbacks=callbacks,
-        verbose=verbose,
-    )
+    with quiet_retracing_warnings():  # a new model per run retraces, as expected
+        history = fit(
+            model,
+            (X, y),
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            loss=loss,
+            early_stopping=None,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
     seconds = time.perf_counter() - start
     # a direct call, not predict(): predict() retraces per new model and, after
     # five models, TensorFlow warns about it on stderr

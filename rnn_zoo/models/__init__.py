@@ -39,6 +39,7 @@ _LAZY = {
     "set_spectral_radius": "diagnostics",
     "gate_activations": "diagnostics",
     "gate_contrast": "diagnostics",
+    "quiet_retracing_warnings": "diagnostics",
     "reference": None,  # the submodule itself
 }
 

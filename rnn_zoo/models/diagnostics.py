@@ -18,7 +18,9 @@ Shapes are ``(batch, timesteps, features)``. This module imports TensorFlow (for
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import keras
@@ -29,6 +31,7 @@ from rnn_zoo._validation import check_float, check_int, check_type, error_messag
 from rnn_zoo.models import reference
 
 __all__ = [
+    "quiet_retracing_warnings",
     "gradient_norms_by_lag",
     "spectral_radius",
     "set_spectral_radius",
@@ -49,6 +52,29 @@ def _sequence_input(x: Any) -> np.ndarray:
         allowed = "a 3-D array (batch, timesteps, features) with at least 1 timestep"
         raise ValueError(error_message("x", allowed, array))
     return array
+
+
+@contextlib.contextmanager
+def quiet_retracing_warnings() -> Iterator[None]:
+    """Hide TensorFlow's "triggered tf.function retracing" warnings meanwhile.
+
+    Building, training or differentiating several small models in a row traces a
+    new ``tf.function`` for each; after five TensorFlow logs a warning that reads
+    like a bug (and shows as a red box in a notebook). Inside this context the
+    ``"tensorflow"`` logger only passes errors; its level is restored on exit.
+
+    Example:
+        >>> with quiet_retracing_warnings():
+        ...     logging.getLogger("tensorflow").level == logging.ERROR
+        True
+    """
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def gradient_norms_by_lag(model: Any, x: Any) -> np.ndarray:
@@ -117,13 +143,8 @@ def gradient_norms_by_lag(model: Any, x: Any) -> np.ndarray:
         # faster to build than the vectorized (pfor) Jacobian of a recurrent layer.
         return tape.batch_jacobian(y, inputs, experimental_use_pfor=False)
 
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # one trace per model is expected, not a bug
-    try:
+    with quiet_retracing_warnings():  # one trace per model is expected
         jac = np.asarray(jacobian(x), dtype="float64")
-    finally:
-        logger.setLevel(level)
     norms = np.sqrt(np.sum(np.square(jac), axis=(1, 3)))  # (batch, timesteps)
     return norms[:, ::-1].mean(axis=0)
 
