@@ -98,12 +98,22 @@ def _compiled(inference: Seq2SeqInference) -> tuple[Callable, Callable]:
 
     encoder, decoder_step = inference.encoder, inference.decoder_step
     n_states, has_attention = inference.num_states, inference.has_attention
+    # Fixed signatures with unknown batch and source lengths: one trace per model.
+    width = decoder_step.inputs[1].shape[-1]
+    state_specs = [tf.TensorSpec([None, s.shape[-1]]) for s in decoder_step.inputs[3:]]
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
     def encode(source):
         return encoder(source, training=False)
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None, 1], tf.int32),
+            tf.TensorSpec([None, None, width]),
+            tf.TensorSpec([None, None], tf.bool),
+            state_specs,
+        ]
+    )
     def step(token, keys, mask, states):
         out = decoder_step([token, keys, mask, *states], training=False)
         log_probs = keras.ops.log_softmax(out[0][:, 0], axis=-1)

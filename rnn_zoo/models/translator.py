@@ -46,7 +46,7 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
-from rnn_zoo.models.decoding import beam_search_decode
+from rnn_zoo.models.decoding import beam_search_decode, sequence_log_prob
 from rnn_zoo.models.seq2seq import (
     Seq2SeqInference,
     build_inference_models,
@@ -337,19 +337,25 @@ class Seq2SeqTranslator:
         target_in = np.zeros((len(targets), n), dtype="int32")
         target_out = np.zeros((len(targets), n), dtype="int32")
         tok = self.target_tokenizer
-        for i, ids in enumerate(tok.encode(targets)):
+        for i, ids in enumerate(self._encode_targets(targets, "targets")):
+            target_in[i, : len(ids) + 1] = [tok.start_id, *ids]
+            target_out[i, : len(ids) + 1] = [*ids, tok.end_id]
+        return [source_ids, target_in], target_out
+
+    def _encode_targets(self, targets: list[str], name: str) -> list[list[int]]:
+        n = self.max_target_length
+        encoded = self.target_tokenizer.encode(targets)
+        for i, ids in enumerate(encoded):
             if len(ids) + 1 > n:
                 raise ValueError(
                     error_message(
-                        f"targets[{i}]",
+                        f"{name}[{i}]",
                         f"at most {n - 1} tokens (max_target_length - 1, leaving "
                         "room for the end token)",
                         targets[i],
                     )
                 )
-            target_in[i, : len(ids) + 1] = [tok.start_id, *ids]
-            target_out[i, : len(ids) + 1] = [*ids, tok.end_id]
-        return [source_ids, target_in], target_out
+        return encoded
 
     def problems(self, texts: Iterable[str]) -> list[str | None]:
         """Say, per text, why ``translate`` would refuse it (None when it is fine).
@@ -546,6 +552,51 @@ class Seq2SeqTranslator:
                 unknown=unknown,
             )
         ]
+
+    def score(
+        self,
+        texts: str | Iterable[str],
+        outputs: str | Iterable[str],
+        *,
+        unknown: str = "error",
+    ) -> np.ndarray:
+        """The model's log-probability of given outputs (end token included).
+
+        Outputs of any length can be scored; the score always includes the end
+        token, so for an unfinished ``decode`` result (``finished=False``) it is
+        lower than that result's ``score``.
+
+        Compare the score of a wrong translation with that of the right answer:
+        if the right answer scores higher, the search missed it (a wider beam
+        may help); if lower, the model itself prefers the wrong answer.
+
+        Args:
+            texts: Source texts (a string or a list of strings).
+            outputs: One output text per source.
+            unknown: ``"error"`` (default) or ``"keep"``; see ``decode``.
+
+        Returns:
+            ``(len(texts),)`` float64 array of log-probabilities.
+
+        Raises:
+            ValueError / TypeError: As ``decode``, and if the counts differ.
+
+        Example:
+            >>> t = Seq2SeqTranslator.create(["ab"], ["x"], units=2)
+            >>> best = t.decode(["ab"])[0]
+            >>> bool(np.isclose(t.score(["ab"], [best.text])[0], best.score))
+            True
+        """
+        texts, outputs = self._pairs(texts, outputs)
+        check_one_of(unknown, "unknown", ("error", "keep"))
+        source_ids = self._encode_sources(texts, unknown=unknown)
+        return sequence_log_prob(
+            self._inference,
+            source_ids,
+            self.target_tokenizer.encode(outputs),
+            start_id=self.target_tokenizer.start_id,
+            end_id=self.target_tokenizer.end_id,
+        )
 
     # -- files -------------------------------------------------------------------------
 

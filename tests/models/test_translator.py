@@ -63,6 +63,10 @@ def test_learns_and_translates_greedy_and_beam(trained):
         assert detail.attention.shape == (1, len(source))
         np.testing.assert_allclose(detail.attention.sum(-1), 1.0, atol=1e-5)
     assert trained.attention == "luong"
+    scores = trained.score(["three", "three"], ["3", "4"])
+    assert scores[0] == pytest.approx(details[0].score, abs=1e-5)
+    assert scores[0] > np.log(0.5) > scores[1]  # the right answer is far likelier
+    assert np.isfinite(trained.score(["three"], ["333333"])[0])  # any length scores
 
 
 def test_bundle_round_trip(trained, tmp_path):
