@@ -250,9 +250,7 @@ for reset_after in (True, False):
 
 # %%
 worst = max(max_abs_diff.values())
-display(
-    pd.DataFrame({"max |NumPy - Keras|": max_abs_diff}).style.format("{:.1e}")
-)
+display(pd.DataFrame({"max |NumPy - Keras|": max_abs_diff}).style.format("{:.1e}"))
 display(
     Markdown(
         f"All {len(max_abs_diff)} NumPy versions (the few lines above and "
@@ -288,7 +286,12 @@ display(weights_table)
 # $h_1 = o \odot \tanh(c_1)$:
 
 # %%
-ACTIVATION = {"input": sigmoid, "forget": sigmoid, "candidate": np.tanh, "output": sigmoid}
+ACTIVATION = {
+    "input": sigmoid,
+    "forget": sigmoid,
+    "candidate": np.tanh,
+    "output": sigmoid,
+}
 pre, gate = {}, {}
 for name, (W_g, b_g) in reference.WORKED_LSTM_GATES.items():
     pre[name] = np.array(W_g) @ x1 + np.array(b_g)
@@ -330,7 +333,12 @@ keras_gates = dict(
         [
             keras.ops.convert_to_numpy(fn(block))
             for fn, block in zip(
-                (keras.ops.sigmoid, keras.ops.sigmoid, keras.ops.tanh, keras.ops.sigmoid),
+                (
+                    keras.ops.sigmoid,
+                    keras.ops.sigmoid,
+                    keras.ops.tanh,
+                    keras.ops.sigmoid,
+                ),
                 np.split(z_keras, 4),
                 strict=True,
             )
@@ -564,9 +572,9 @@ for bias_value in FORGET_BIASES:
     kernel, recurrent, bias = layer.get_weights()
     bias[GRAD_UNITS : 2 * GRAD_UNITS] = bias_value  # Keras order: i, f, c, o
     layer.set_weights([kernel, recurrent, bias])
-    forget_norms[f"LSTM, forget bias {bias_value:g} (σ = {sigmoid(bias_value):.3f})"] = (
-        gradient_norms_by_lag(layer, x_long)
-    )
+    forget_norms[
+        f"LSTM, forget bias {bias_value:g} (σ = {sigmoid(bias_value):.3f})"
+    ] = gradient_norms_by_lag(layer, x_long)
 fig = plot_gradient_norms(
     forget_norms, title="LSTM: a forget gate near 1 carries the gradient back"
 )
@@ -575,7 +583,8 @@ display(
     Markdown(
         f"Relative gradient at k = {half}: "
         + ", ".join(
-            f"forget bias {b:g}: {r:.1e}" for b, r in zip(FORGET_BIASES, forget_at_half)
+            f"forget bias {b:g}: {r:.1e}"
+            for b, r in zip(FORGET_BIASES, forget_at_half, strict=True)
         )
         + ". "
         + (
@@ -618,7 +627,7 @@ radius_summary = {
         "norm_kmax": float(n[K]),
         "factor_per_step": per_step(n, K),
     }
-    for radius, n in zip(RADII, radius_norms.values())
+    for radius, n in zip(RADII, radius_norms.values(), strict=True)
 }
 display(pd.DataFrame(radius_summary).T.style.format("{:.3g}"))
 display(
@@ -680,9 +689,15 @@ record_results(
     params_match=params_match,
     param_counts=params.to_dict(orient="records"),
     bptt_max_abs_diff=bptt_max_abs_diff,
-    cell_norms={n: [float(v[0]), float(v[half]), float(v[K])] for n, v in cell_norms.items()},
-    forget_bias_relative_norm=dict(zip(map(str, FORGET_BIASES), forget_at_half)),
-    radius_norms={str(r): v.tolist() for r, v in zip(RADII, radius_norms.values())},
+    cell_norms={
+        n: [float(v[0]), float(v[half]), float(v[K])] for n, v in cell_norms.items()
+    },
+    forget_bias_relative_norm=dict(
+        zip(map(str, FORGET_BIASES), forget_at_half, strict=True)
+    ),
+    radius_norms={
+        str(r): v.tolist() for r, v in zip(RADII, radius_norms.values(), strict=True)
+    },
     radius_summary=radius_summary,
 )
 

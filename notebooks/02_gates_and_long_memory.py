@@ -203,9 +203,13 @@ longest = {
     task: {CELL_NAMES[c]: longest_solved(runs, c) for c in CELL_NAMES}
     for task, runs in (("adding", adding_runs), ("copy", copy_runs))
 }
-params = {CELL_NAMES[r.cell]: r.params for r in adding_runs if r.length == ADD_LENGTHS[0]}
+params = {
+    CELL_NAMES[r.cell]: r.params for r in adding_runs if r.length == ADD_LENGTHS[0]
+}
 seconds_per_epoch = {
-    CELL_NAMES[c]: float(np.mean([r.seconds / r.epochs for r in adding_runs if r.cell == c]))
+    CELL_NAMES[c]: float(
+        np.mean([r.seconds / r.epochs for r in adding_runs if r.cell == c])
+    )
     for c in CELL_NAMES
 }
 display(
