@@ -26,9 +26,10 @@ batches, to build the inference models once). ``source_ids`` is an int array
   ``max_length`` steps.
 
 Padding (id 0) and the start id are never produced. Decoding stops when every
-example has produced the end id, or after ``max_length`` tokens (end id
-included). Beam search ranks hypotheses by ``score / lp(length)`` with the GNMT
-length penalty ``lp(n) = ((5 + n) / 6) ** length_penalty`` (0 = plain
+example has produced the end id, or after ``max_length`` steps (an output has at
+most ``max_length`` tokens, its end id included when it finished). Beam search
+ranks hypotheses by ``score / lp(length)`` with the GNMT length penalty
+``lp(n) = ((5 + n) / 6) ** length_penalty`` (0 = plain
 log-probability) and always keeps the greedy output as a candidate, so it never
 returns a lower-ranked output than ``greedy_decode``; with ``beam_width=1`` it
 returns exactly the greedy output.
@@ -156,6 +157,16 @@ def _check_ids(inference: Seq2SeqInference, start_id: Any, end_id: Any) -> None:
         raise ValueError(error_message("end_id", "different from `start_id`", end_id))
 
 
+def _checked(
+    model: Any, source_ids: Any, start_id: Any, end_id: Any
+) -> tuple[Seq2SeqInference, np.ndarray]:
+    """The inference models and the validated source ids (and start/end ids)."""
+    inference = _inference(model)
+    source = _check_source(source_ids, inference.src_vocab_size)
+    _check_ids(inference, start_id, end_id)
+    return inference, source
+
+
 def _encode(inference, source_ids):
     encode, step = _compiled(inference)
     keys, *states = encode(source_ids)
@@ -202,7 +213,8 @@ def greedy_decode(
         source_ids: Int array ``(batch, S)`` of source ids, 0-padded at the end.
         start_id: The target start id fed at the first step.
         end_id: The target end id that finishes an output.
-        max_length: Most output tokens per example, end id included.
+        max_length: Most decoding steps: an output has at most ``max_length``
+            tokens, counting its end id when it finished.
 
     Returns:
         A ``Decoded`` (tokens, scores, attention, finished); see the module
@@ -223,9 +235,7 @@ def greedy_decode(
         >>> [len(t) <= 5 for t in result.tokens], result.attention[1].shape[1]
         ([True, True], 1)
     """
-    inference = _inference(model)
-    source = _check_source(source_ids, inference.src_vocab_size)
-    _check_ids(inference, start_id, end_id)
+    inference, source = _checked(model, source_ids, start_id, end_id)
     max_length = check_int(max_length, "max_length", minimum=1)
     step, keys, mask, states = _encode(inference, source)
     batch, n_source = source.shape
@@ -277,7 +287,8 @@ def beam_search_decode(
         source_ids: Int array ``(batch, S)`` of source ids, 0-padded at the end.
         start_id: The target start id fed at the first step.
         end_id: The target end id that finishes an output.
-        max_length: Most output tokens per example, end id included.
+        max_length: Most decoding steps: an output has at most ``max_length``
+            tokens, counting its end id when it finished.
         beam_width: Hypotheses kept per example, a positive integer. 1 is
             greedy decoding. Defaults to 4.
         length_penalty: The GNMT exponent ``alpha >= 0`` of ``lp(n) = ((5 + n) /
@@ -309,9 +320,7 @@ def beam_search_decode(
         ...
         ValueError: `beam_width` must be a positive integer. Received: beam_width=0
     """
-    inference = _inference(model)
-    source = _check_source(source_ids, inference.src_vocab_size)
-    _check_ids(inference, start_id, end_id)
+    inference, source = _checked(model, source_ids, start_id, end_id)
     max_length = check_int(max_length, "max_length", minimum=1)
     width = check_int(beam_width, "beam_width", minimum=1)
     alpha = check_float(length_penalty, "length_penalty", low=0.0)
@@ -434,9 +443,7 @@ def sequence_log_prob(
         >>> scores.shape, bool(np.all(scores < 0))
         ((2,), True)
     """
-    inference = _inference(model)
-    source = _check_source(source_ids, inference.src_vocab_size)
-    _check_ids(inference, start_id, end_id)
+    inference, source = _checked(model, source_ids, start_id, end_id)
     seqs = [np.asarray(o, dtype=np.int64).reshape(-1) for o in outputs]
     if len(seqs) != len(source):
         raise ValueError(
