@@ -227,6 +227,9 @@ fig = plot_history(
     title=f"{CELL.upper()}-{UNITS} on {CORPUS}: loss per short epoch",
 )
 ax = fig.axes[0]
+ax.set_xlabel(
+    f"short epoch ({BATCHES_PER_EPOCH} batches of {BATCH_SIZE} x {SEQ_LEN} chars)"
+)
 ax.axhline(
     baselines[ngram_name] * np.log(2),
     color="gray",

@@ -296,21 +296,26 @@ class CharGenerator:
         # `filter` is a Python bool: one trace without the top-k/top-p sorting
         # (the common case, about 40% faster per character) and one with it.
         out = tf.TensorArray(tf.int32, size=length)
+        # Gumbel-max trick: argmax(logits / T + Gumbel noise) is a categorical
+        # sample; it needs no normalised probabilities (so no rounding can make
+        # it fail). The noise for every step is drawn up front, in one op.
+        shape = tf.concat([[length], tf.shape(logits)], axis=0)
+        uniform = tf.random.stateless_uniform(
+            shape, seed=tf.stack([seed, 0]), minval=1e-12, maxval=1.0
+        )
+        gumbel = -tf.math.log(-tf.math.log(uniform))
+        # 1 / T, and -inf for the padding id, folded into one scale and offset
+        vocab = tf.shape(logits)[-1]
+        is_pad = tf.equal(tf.range(vocab), CharTokenizer.pad_id)
+        pad_offset = tf.where(is_pad, float("-inf"), 0.0)
+        inverse_t = 1.0 / temperature
 
         def body(i, logits, states, out):
             if filter:
-                filtered = _filter_logits(logits, temperature, top_k, top_p)
+                scaled = _filter_logits(logits, temperature, top_k, top_p)
             else:
-                filtered = _mask_padding(logits / temperature)
-            # Gumbel-max trick: argmax(logits + Gumbel noise) is a categorical
-            # sample; it needs no normalised probabilities (no rounding) and
-            # compiles with XLA.
-            uniform = tf.random.stateless_uniform(
-                tf.shape(filtered), seed=tf.stack([seed, i]), minval=1e-12, maxval=1.0
-            )
-            token = tf.argmax(
-                filtered - tf.math.log(-tf.math.log(uniform)), -1, tf.int32
-            )
+                scaled = logits * inverse_t + pad_offset
+            token = tf.argmax(scaled + gumbel[i], -1, tf.int32)
             logits, states = self.stepper.step(token, states)
             self._calls.assign_add(1)
             return i + 1, logits, states, out.write(i, token)

@@ -1,0 +1,217 @@
+"""Quality per CPU-minute and generation speed of the character language model.
+
+For each configuration, trains on Tiny Shakespeare's first 90% for a wall-clock
+budget (``--minutes``, default 10; Adam with clipnorm 1, ``rnn_zoo.fit`` +
+``TimeBudget``), then measures:
+
+- validation bits/char over the *whole* last 10% (`rnn_zoo.evaluation.bits_per_char`,
+  state carried), next to the uniform, unigram and 6-gram Kneser-Ney baselines;
+- generation speed for one prompt (`CharGenerator`, state carried in a compiled
+  loop): characters/s for 1,000 and 4,000 characters (best of 3) and the ratio of
+  their per-character times;
+- for the first configuration, the time to generate 1,000 characters by
+  re-reading the last 100 characters for every new one (`generate_by_rereading`),
+  and with ``--reread-full`` the whole growing prefix.
+
+Configurations: ``default`` (rnn_zoo's: GRU-512, embedding 64, lr 3e-3, sequence
+100, batch 64) and ``tf-tutorial`` (the TensorFlow text-generation tutorial's:
+embedding 256, GRU-1024, sequence 100, batch 64, Adam lr 1e-3), plus any of
+``SWEEP`` with ``--configs``. The machine's float32 matmul peak is measured in
+the same run (benchmarks/throughput.py). Prints Markdown tables.
+
+Usage:
+    python benchmarks/language_model.py                      # 2 x 10 minutes + extras
+    python benchmarks/language_model.py --minutes 1          # a smoke run
+    python benchmarks/language_model.py --configs default,lstm-512 --minutes 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import keras  # noqa: E402
+from throughput import matmul_peak_gflops  # noqa: E402
+
+from rnn_zoo.callbacks import TimeBudget  # noqa: E402
+from rnn_zoo.datasets import load_shakespeare  # noqa: E402
+from rnn_zoo.evaluation import bits_per_char, language_baselines  # noqa: E402
+from rnn_zoo.models import build_char_lm  # noqa: E402
+from rnn_zoo.models.generation import CharGenerator, generate_by_rereading  # noqa: E402
+from rnn_zoo.preprocessing import char_dataset, prepare_char_corpus  # noqa: E402
+from rnn_zoo.training import fit, set_seed  # noqa: E402
+
+BASE = {"cell": "gru", "units": 512, "embedding_dim": 64, "learning_rate": 3e-3}
+BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1}
+SWEEP = {
+    "default": BASE,
+    "tf-tutorial": {**BASE, "units": 1024, "embedding_dim": 256, "learning_rate": 1e-3},
+    "lstm-512": {**BASE, "cell": "lstm", "embedding_dim": 256, "learning_rate": 1e-3},
+    "gru-512-lr1e-3": {**BASE, "learning_rate": 1e-3},
+    "gru-256": {**BASE, "units": 256},
+    "gru-768": {**BASE, "units": 768},
+    "gru-512-seq200": {**BASE, "seq_len": 200, "batch_size": 32},
+    "gru-512-batch32": {**BASE, "batch_size": 32},
+}
+PROMPT = "ROMEO:"
+
+
+def train(config: dict, corpus, minutes: float, seed: int):
+    """Train one configuration for ``minutes``; return (model, steps, seconds)."""
+    set_seed(seed)
+    model = build_char_lm(
+        corpus.tokenizer.vocab_size,
+        embedding_dim=config["embedding_dim"],
+        units=config["units"],
+        num_layers=config["layers"],
+        cell=config["cell"],
+    )
+    data = char_dataset(
+        corpus.train_ids,
+        sequence_length=config["seq_len"],
+        batch_size=config["batch_size"],
+        seed=seed,
+    )
+    budget = TimeBudget(seconds=minutes * 60)
+    steps = StepCounter()
+    fit(
+        model,
+        data,
+        epochs=1000,
+        learning_rate=config["learning_rate"],
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        clipnorm=1.0,
+        early_stopping=None,
+        callbacks=[budget, steps],
+        verbose=0,
+    )
+    return model, steps.count, budget.elapsed
+
+
+class StepCounter(keras.callbacks.Callback):
+    """Counts training batches."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.count += 1
+
+
+def generation_speed(model, tokenizer, repeats: int = 3) -> dict[str, float]:
+    """Best-of-``repeats`` characters/s at 1,000 and 4,000 characters."""
+    generator = CharGenerator(model)
+    generator.generate(tokenizer, PROMPT, 50, seed=0)  # trace once
+    speed = {}
+    for length in (1000, 4000):
+        best = min(
+            _timed(generator.generate, tokenizer, PROMPT, length, seed=0)[1]
+            for _ in range(repeats)
+        )
+        speed[length] = length / best
+    return speed
+
+
+def _timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def reread_seconds(model, tokenizer, window: int | None, length: int = 1000) -> float:
+    generate_by_rereading(model, tokenizer, PROMPT, 3, window=window, seed=0)
+    return _timed(
+        generate_by_rereading, model, tokenizer, PROMPT, length, window=window, seed=0
+    )[1]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument(
+        "--configs",
+        default="default,tf-tutorial",
+        help=f"comma-separated, among {', '.join(SWEEP)}",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--reread-full",
+        action="store_true",
+        help="also time re-reading the whole growing prefix (slow: quadratic)",
+    )
+    args = parser.parse_args(argv)
+    names = args.configs.split(",")
+    unknown = [n for n in names if n not in SWEEP]
+    if unknown:
+        parser.error(f"unknown configs {unknown}; choose among {list(SWEEP)}")
+
+    peak = matmul_peak_gflops()
+    corpus = prepare_char_corpus(load_shakespeare())
+    tokenizer = corpus.tokenizer
+    baselines = language_baselines(
+        corpus.train_ids, corpus.validation_ids, vocab_size=tokenizer.vocab_size
+    )
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} "
+        f"cores, float32 matmul peak {peak:.0f} GFLOP/s (measured in this run)"
+    )
+    print(
+        "Baselines (validation bits/char): "
+        + ", ".join(f"{k} {v:.3f}" for k, v in baselines.items())
+    )
+    print()
+    rows = []
+    for name in names:
+        config = SWEEP[name]
+        model, steps, seconds = train(config, corpus, args.minutes, args.seed)
+        bpc = bits_per_char(model, corpus.validation_ids)
+        speed = generation_speed(model, tokenizer)
+        ratio = (1 / speed[4000]) / (1 / speed[1000])
+        rows.append((name, config, seconds / 60, steps, bpc, speed, ratio))
+        print(
+            f"{name}: {bpc:.3f} bits/char after {steps} steps; "
+            f"{speed[1000]:,.0f} chars/s",
+            file=sys.stderr,
+            flush=True,
+        )
+        if name == names[0]:
+            first_model, first_speed = model, speed
+
+    print(
+        "| config | cell | units | emb | lr | seq | batch | minutes | steps | "
+        "validation bits/char | gen chars/s (1k) | gen chars/s (4k) | 4k/1k per char |"
+    )
+    print("|" + "---|" * 13)
+    for name, c, minutes, steps, bpc, speed, ratio in rows:
+        print(
+            f"| {name} | {c['cell']} | {c['units']} | {c['embedding_dim']} | "
+            f"{c['learning_rate']:g} | {c['seq_len']} | {c['batch_size']} | "
+            f"{minutes:.1f} | {steps} | {bpc:.3f} | {speed[1000]:,.0f} | "
+            f"{speed[4000]:,.0f} | {ratio:.2f} |"
+        )
+    print()
+    stateful = 1000 / first_speed[1000]
+    window = reread_seconds(first_model, tokenizer, window=100)
+    print(f"Generating 1,000 characters with {names[0]}:")
+    print("| method | seconds | vs carrying the state |")
+    print("|---|---|---|")
+    print(f"| carry the state (compiled loop) | {stateful:.2f} | 1x |")
+    print(
+        f"| re-read the last 100 characters | {window:.2f} | {window / stateful:.0f}x |"
+    )
+    if args.reread_full:
+        full = reread_seconds(first_model, tokenizer, window=None)
+        print(f"| re-read the whole prefix | {full:.2f} | {full / stateful:.0f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
