@@ -491,23 +491,34 @@ else:
             else "."
         )
     )
+rnn_forecasts = pd.concat(
+    [r.forecasts[r.forecasts["model"].isin(CELLS)] for r in results.values()]
+)
+rnn_up_calls = float((rnn_forecasts["y_pred"] > rnn_forecasts["y_last"]).mean())
 detail = (
     f" The best configuration relative to naive, {best['forecaster']} at "
     f"{best['horizon (days)']} day(s), has MASE {best['MASE']:.3f} against "
     f"{best['naive MASE']:.3f} for the naive forecast (p = {best['p-value']:.3f}). "
-    f"The RNNs' directional accuracy ranges from "
-    f"{rnn_rows['directional accuracy'].min():.2f} to "
-    f"{rnn_rows['directional accuracy'].max():.2f}, while the price went up on "
-    f"{up_share:.0%} of the forecast moves: an 'always up' rule would have scored "
-    f"about {up_share:.2f}."
+    f"The RNNs called a rise in {rnn_up_calls:.0%} of their forecasts, while the "
+    f"price rose on {up_share:.0%} of the forecast moves; their directional "
+    f"accuracy ranges from {rnn_rows['directional accuracy'].min():.2f} to "
+    f"{rnn_rows['directional accuracy'].max():.2f}, against about {up_share:.2f} "
+    "for an 'always up' rule and 0.5 for a coin flip."
 )
-closing = (
-    ""
-    if len(significant)
-    else f" On these {TEST_DAYS} days, the honest summary is that a small recurrent "
-    "network does not forecast this stock better than 'tomorrow = today' in any way "
-    "we can tell apart from luck."
-)
+if len(significant):
+    closing = ""
+elif len(worse) == len(tests):
+    closing = (
+        f" On these {TEST_DAYS} days a small recurrent network forecast this stock "
+        "*worse* than 'tomorrow = today', and not by luck: whatever it learned from "
+        "the past (such as its average drift) did not carry over to the test period."
+    )
+else:
+    closing = (
+        f" On these {TEST_DAYS} days, the honest summary is that a small recurrent "
+        "network does not forecast this stock better than 'tomorrow = today' in any "
+        "way we can tell apart from luck."
+    )
 display(Markdown(verdict + detail + closing))
 
 edge_shown = bool(len(significant))
@@ -539,6 +550,7 @@ record_results(
     ],
     edge_shown=edge_shown,
     up_share=up_share,
+    rnn_up_calls=rnn_up_calls,
     n_forecasts={
         f"{h}d {name}": int(r.summary["n"].iloc[0]) for (h, name), r in results.items()
     },

@@ -29,6 +29,7 @@ def test_04_stock_prediction(run_notebook):
     assert results["n_significantly_worse"] == len(worse)
     assert results["min_p_value"] == pytest.approx(min(t["p_value"] for t in tests))
     assert 0.0 <= results["up_share"] <= 1.0
+    assert 0.0 <= results["rnn_up_calls"] <= 1.0
 
     # The naive forecast is scored like every model, from the same table.
     naive = [v for k, v in results["mase_table"].items() if k.endswith("naive")]
