@@ -259,11 +259,13 @@ def _model_forecasts(
     from rnn_zoo.preprocessing import make_windows
 
     who = f"model_fn[{name!r}]"
-    out: list[np.ndarray] = []
+    out: list[np.ndarray] = [np.empty(0)] * len(plan)
     forecaster = fitted_scaler = None
+    pending: list[tuple[int, np.ndarray]] = []  # (fold, scaled window) to predict
     for k, (history, _) in enumerate(plan):
         rows = inputs.iloc[history[0] : history[-1] + 1]
         if forecaster is None or (refit and k % refit == 0):
+            _predict_pending(forecaster, fitted_scaler, pending, out, steps, target)
             _seed(seed)
             fitted_scaler = _make_scaler(scaler)
             scaled = (
@@ -291,22 +293,36 @@ def _model_forecasts(
                     )
         if not isinstance(forecaster, WindowForecaster):  # a rule
             forecast = forecaster(rows.iloc[:, target].to_numpy(np.float64), steps)
-            out.append(check_forecast(forecast, 1, steps, who)[0])
+            out[k] = check_forecast(forecast, 1, steps, who)[0]
             continue
         recent = rows.iloc[-lookback:]
         if fitted_scaler is not None:
             recent = fitted_scaler.transform(recent)
-        window = np.asarray(recent, dtype=np.float32)[None]
-        scaled_pred = forecaster.predict(window, steps)[0]
-        if fitted_scaler is not None:
-            scaled_pred = np.asarray(
-                fitted_scaler.inverse_transform(
-                    scaled_pred.reshape(-1, 1), columns=[target]
-                ),
-                dtype=np.float64,
-            ).reshape(-1)
-        out.append(scaled_pred)
+        pending.append((k, np.asarray(recent, dtype=np.float32)))
+    _predict_pending(forecaster, fitted_scaler, pending, out, steps, target)
     return out
+
+
+def _predict_pending(
+    forecaster: Any,
+    scaler: Any,
+    pending: list[tuple[int, np.ndarray]],
+    out: list[np.ndarray],
+    steps: int,
+    target: int,
+) -> None:
+    """Forecast every pending window with one model call; empty ``pending``."""
+    if not pending:
+        return
+    predictions = forecaster.predict(np.stack([w for _, w in pending]), steps)
+    if scaler is not None:
+        predictions = np.asarray(
+            scaler.inverse_transform(predictions.reshape(-1, 1), columns=[target]),
+            dtype=np.float64,
+        ).reshape(len(pending), steps)
+    for (k, _), prediction in zip(pending, predictions, strict=True):
+        out[k] = prediction
+    pending.clear()
 
 
 def _to_levels(values: np.ndarray, last: float, transform: str | None) -> np.ndarray:

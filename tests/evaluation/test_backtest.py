@@ -197,6 +197,32 @@ def test_refit_schedule(refit, n_fits):
     assert len(_CountingRidge.fits) == n_fits
 
 
+def test_refit_false_reuses_the_first_model_and_scaler_by_hand():
+    series = _sine(60).to_frame()
+    result = walk_forward_backtest(
+        Ridge(alpha=0.1),
+        series,
+        lookback=4,
+        horizon=2,
+        folds=3,
+        refit=False,
+        baselines=[],
+    )
+    first_origin = series.index.get_loc(result.folds["origin"].iloc[0])
+    history = series.iloc[: first_origin + 1]
+    scaler = SeriesScaler("standard").fit(history)
+    X, y = make_windows(scaler.transform(history), 4, horizon=2)
+    model = Ridge(alpha=0.1).fit(X.reshape(len(X), -1), y[:, :, 0])
+    for fold, origin in enumerate(result.folds["origin"]):
+        end = series.index.get_loc(origin) + 1
+        window = scaler.transform(series.iloc[end - 4 : end]).to_numpy()
+        scaled = model.predict(window.reshape(1, -1)).reshape(-1, 1)
+        expected = scaler.inverse_transform(scaled).ravel()
+        f = result.forecasts
+        got = f.loc[f["fold"] == fold, "y_pred"].to_numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
 def test_keras_forecaster_runs_through_the_backtest():
     from rnn_zoo.models import build_forecaster
 
