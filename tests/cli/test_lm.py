@@ -202,3 +202,17 @@ def test_generate_needs_a_bundle(tmp_path, capsys):
     (tmp_path / "model.keras").write_bytes(b"not a zip")
     assert main(["lm", "generate", str(tmp_path)]) == 2
     assert "is not a language-model bundle" in _one_error_line(capsys, "generate")
+
+
+def test_minutes_budget_keeps_the_best_epoch(corpus, tmp_path, capsys):
+    import json
+
+    out = tmp_path / "lm"
+    args = ["lm", "train", "--corpus", str(corpus), "--minutes", "0.0001"]
+    assert main([*args, "--out", str(out), *TINY]) == 0
+    err = capsys.readouterr().err
+    # the budget ends the first epoch after one batch; it is still evaluated
+    assert err.count("validation bits/char: ") == 2  # baselines line + epoch 1
+    config = json.loads((out / "config.json").read_text())["config"]
+    assert config["epoch"] == 1 and config["units"] == 8
+    assert config["validation_bits_per_char"] > 0
