@@ -233,3 +233,15 @@ def test_evaluate_translator_scores_and_drops_unreadable_pairs(bundle):
     assert 0.0 <= scores["exact_match"] <= 1.0
     assert 0.0 <= scores["token_accuracy"] <= 1.0
     assert 0.0 <= scores["alignment_accuracy"] <= 1.0
+
+
+def test_rerun_continues_training_the_saved_translator(bundle, tmp_path, capsys):
+    out, _, _ = bundle
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    before = (again / "model.keras").stat().st_mtime_ns
+    code, stdout, err = _run(capsys, "train", "--out", str(again), *TINY)
+    assert code == 0, err
+    assert f"continuing the translator saved in {str(again)!r}" in err
+    assert stdout.startswith("held-out exact match: ")
+    assert (again / "model.keras").stat().st_mtime_ns > before
