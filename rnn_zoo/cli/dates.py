@@ -330,10 +330,13 @@ def train_date_translator(
     """Train (or resume, or continue) a date translator and save it into ``out``.
 
     Training pairs are ``date_pairs(samples, seed, exclude_years=...)``;
-    validation pairs (for early stopping, patience 5) use ``seed + 1``. The model
-    trains with ``rnn_zoo.fit`` (Adam 3e-3, clipnorm 1, ``run_dir=out/run``)
-    until ``epochs`` or the ``minutes`` budget (``TimeBudget``) runs out, then
-    the bundle is saved into ``out``. See the module docstring for resuming.
+    validation pairs (for early stopping, patience 5) use ``seed + 1``. The
+    translator lower-cases its input and accepts up to ``MAX_SOURCE_LENGTH``
+    characters. The model trains with ``rnn_zoo.fit`` (Adam 3e-3, clipnorm 1,
+    ``run_dir=out/run``) on batches of similar source lengths, each cut to its
+    longest source, until ``epochs`` or the ``minutes`` budget (``TimeBudget``)
+    runs out; then the bundle is saved into ``out``. See the module docstring
+    for resuming.
 
     Args:
         out: Bundle folder (created if missing).
