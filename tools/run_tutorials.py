@@ -15,14 +15,16 @@ status, key result: the headline the notebook passed to
 ``rnn_zoo.notebook.record_results``), writes it to ``OUT/summary.md``, and exits
 with 1 naming the failures, if any.
 
-Kernels talk to the runner over local IPC sockets rather than TCP, so ipykernel
-has no reason to warn that the connection is unencrypted.
+Kernels talk to the runner over local IPC sockets rather than TCP (except on
+Windows, which has none), so ipykernel has no reason to warn that the connection
+is unencrypted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -31,6 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 QUICK_PARAMETERS = NOTEBOOKS / "quick_parameters.json"
+# Local sockets instead of TCP, so ipykernel does not warn that the connection is
+# unencrypted; ZeroMQ has no IPC transport on Windows.
+KERNEL_TRANSPORT = "tcp" if os.name == "nt" else "ipc"
 
 
 @dataclass
@@ -102,7 +107,7 @@ def execute(
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            config=Config(KernelManager={"transport": "ipc"}),
+            config=Config(KernelManager={"transport": KERNEL_TRANSPORT}),
             **limits,
         )
     except Exception as exc:  # noqa: BLE001 - reported, and the next one runs
