@@ -1,7 +1,7 @@
 """Date translation after a fixed time budget: attention vs none, greedy vs beam.
 
 Trains the default date translator of ``python -m rnn_zoo dates train`` (same
-data recipe, model and optimiser: ``rnn_zoo.cli.dates.train_date_translator``)
+data recipe, model and optimiser: ``rnn_zoo.cli.date_training.train_date_translator``)
 once per attention kind (Bahdanau, Luong, none) for ``--minutes`` of wall-clock
 time each, with a block of years (``--holdout-years``, default 1850-1899) kept out
 of training. Then scores every model on held-out dates and prints a Markdown
@@ -36,7 +36,7 @@ import time
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
-from rnn_zoo.cli.dates import (  # noqa: E402
+from rnn_zoo.cli.date_training import (  # noqa: E402
     date_pairs,
     evaluate_translator,
     subset_pairs,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from rnn_zoo.cli import main
-from rnn_zoo.cli.dates import (
+from rnn_zoo.cli.date_training import (
     MAX_SOURCE_LENGTH,
     TRAINING_DATA,
     date_pairs,
@@ -213,7 +213,7 @@ def test_date_pairs_follow_the_training_recipe():
 
 
 def test_evaluate_translator_scores_and_drops_unreadable_pairs(bundle):
-    from rnn_zoo.cli.dates import evaluate_translator
+    from rnn_zoo.cli.date_training import evaluate_translator
     from rnn_zoo.datasets import DatePairs
     from rnn_zoo.models.translator import Seq2SeqTranslator
 

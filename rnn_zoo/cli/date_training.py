@@ -1,0 +1,409 @@
+"""The date translator's training recipe, shared by ``dates train`` and the benchmark.
+
+- ``TRAINING_DATA``: how the training dates are drawn (``make_date_pairs``
+  arguments: years 1000-2999, any letter case, a weekday in front of a quarter).
+- `date_pairs`, `subset_pairs`: draw dates by that recipe; keep some of them.
+- `train_date_translator`: train (or resume, or continue) a ``Seq2SeqTranslator``
+  for a wall-clock budget with one progress bar, and save its bundle.
+- `evaluate_translator`: exact match, token accuracy and attention alignment
+  accuracy on date pairs.
+
+TensorFlow is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rnn_zoo.cli import UsageError
+
+__all__ = [
+    "MAX_SOURCE_LENGTH",
+    "TRAINING_DATA",
+    "date_pairs",
+    "subset_pairs",
+    "train_date_translator",
+    "evaluate_translator",
+]
+
+#: How the training dates are drawn (``make_date_pairs`` arguments).
+TRAINING_DATA: dict[str, Any] = {
+    "years": (1000, 2999),
+    "case": "random",
+    "weekday_prefix": 0.25,
+}
+#: Longest input the translator accepts. The recipe's longest source has 38
+#: characters ("Wednesday, the 13th of September, 2000"); two more leave room.
+MAX_SOURCE_LENGTH = 40
+SETTINGS_FILE = "train_settings.json"
+RUN_DIR = "run"
+# options that must match when a run is resumed or continued
+_SHAPING = ("attention", "samples", "units", "embedding_dim", "cell", "seed")
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def date_pairs(n: int, seed: int, **overrides: Any):
+    """Draw ``n`` dates the way the default translator is trained on them.
+
+    Args:
+        n: Number of pairs.
+        seed: Seed for ``make_date_pairs``.
+        **overrides: Replace entries of ``TRAINING_DATA`` or add others
+            (``exclude_years=(1850, 1899)``, ``years=(1850, 1899)``, ...).
+
+    Returns:
+        A ``DatePairs``.
+
+    Example:
+        >>> pairs = date_pairs(200, seed=0)
+        >>> min(d.year for d in pairs.dates) < 1200 < 2800 < max(
+        ...     d.year for d in pairs.dates)
+        True
+    """
+    from rnn_zoo.datasets import make_date_pairs
+
+    return make_date_pairs(n, seed=seed, **{**TRAINING_DATA, **overrides})
+
+
+def _progress_bar(seconds: float, width: int = 30) -> Any:
+    """A Keras callback drawing one bar over the time budget on stderr.
+
+    On a terminal the bar redraws in place (``\r``) twice a second; otherwise
+    (a log file, a test) it prints one line per epoch.
+    """
+    import keras
+
+    tty = sys.stderr.isatty()
+
+    class ProgressBar(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start, self.last, self.epoch = time.perf_counter(), 0.0, 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.perf_counter()
+            if tty and now - self.last > 0.5:
+                self.last = now
+                self.draw(logs, end="\r")
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.draw(logs, end="\r" if tty else "\n")
+
+        def on_train_end(self, logs=None):
+            if tty:
+                print(file=sys.stderr, flush=True)
+
+        def draw(self, logs, end):
+            elapsed = time.perf_counter() - self.start
+            filled = int(round(min(1.0, elapsed / seconds) * width))
+            numbers = "  ".join(
+                f"{key} {value:.4f}"
+                for key, value in (logs or {}).items()
+                if key in ("loss", "val_loss", "val_accuracy")
+            )
+            print(
+                f"[{'#' * filled}{'.' * (width - filled)}] "
+                f"{elapsed / 60:4.1f}/{seconds / 60:.1f} min  epoch {self.epoch + 1}"
+                f"  {numbers}",
+                end=end,
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return ProgressBar()
+
+
+def _bucketed_batches(x: list, y: Any, batch_size: int, seed: int | None) -> Any:
+    """A ``keras.utils.PyDataset`` of batches of similar source lengths.
+
+    Sources come padded to ``MAX_SOURCE_LENGTH`` (40) but average about 18
+    characters; cutting each batch to its longest source roughly halves the
+    encoder's work. Each epoch (``seed`` given) shuffles the pairs, sorts them by
+    length within windows of 20 batches, cuts batches and shuffles their order;
+    without ``seed`` the order is fixed (validation).
+    """
+    import keras
+    import numpy as np
+
+    source, target_in = x
+    lengths = (source != 0).sum(axis=1)
+    rng = np.random.default_rng(seed)
+
+    class Batches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.order = self._order()
+
+        def _order(self):
+            index = np.arange(len(y)) if seed is None else rng.permutation(len(y))
+            window = batch_size * 20
+            for start in range(0, len(index), window):
+                chunk = index[start : start + window]
+                index[start : start + window] = chunk[np.argsort(lengths[chunk])]
+            batches = [
+                index[i : i + batch_size] for i in range(0, len(index), batch_size)
+            ]
+            if seed is not None:
+                batches = [batches[i] for i in rng.permutation(len(batches))]
+            return batches
+
+        def __len__(self):
+            return len(self.order)
+
+        def __getitem__(self, i):
+            rows = self.order[i]
+            width = int(lengths[rows].max())
+            return (source[rows, :width], target_in[rows]), y[rows]
+
+        def on_epoch_end(self):
+            if seed is not None:
+                self.order = self._order()
+
+    return Batches()
+
+
+def train_date_translator(
+    out: str | os.PathLike,
+    *,
+    minutes: float = 5.0,
+    attention: str | None = "bahdanau",
+    samples: int = 20000,
+    units: int = 64,
+    embedding_dim: int = 32,
+    cell: str = "gru",
+    epochs: int = 200,
+    batch_size: int = 128,
+    seed: int = 0,
+    exclude_years: tuple[int, int] | None = None,
+    log: Callable[[str], None] = _log,
+):
+    """Train (or resume, or continue) a date translator and save it into ``out``.
+
+    Training pairs are ``date_pairs(samples, seed, exclude_years=...)``;
+    validation pairs (for early stopping, patience 5) use ``seed + 1``. The
+    translator lower-cases its input and accepts up to ``MAX_SOURCE_LENGTH``
+    characters. The model trains with ``rnn_zoo.fit`` (Adam 3e-3, clipnorm 1,
+    ``run_dir=out/run``) on batches of similar source lengths, each cut to its
+    longest source, until ``epochs`` or the ``minutes`` budget (``TimeBudget``)
+    runs out; then the bundle is saved into ``out``. Resuming and continuing
+    are described in ``rnn_zoo.cli.dates``.
+
+    Args:
+        out: Bundle folder (created if missing).
+        minutes: Wall-clock budget of this call, in minutes.
+        attention: ``"bahdanau"``, ``"luong"`` or None / ``"none"``.
+        samples: Number of training pairs.
+        units, embedding_dim, cell: ``build_seq2seq`` arguments.
+        epochs: Most epochs.
+        batch_size: Batch size.
+        seed: Seed of the data, the weights and the shuffling.
+        exclude_years: A ``(first, last)`` block of years kept out of training.
+        log: Where progress lines go. Defaults to stderr.
+
+    Returns:
+        ``(translator, history)``: the trained ``Seq2SeqTranslator`` and the
+        Keras ``History`` of this call.
+
+    Raises:
+        UsageError: If ``out`` is a file, or holds a run with other settings.
+
+    Example:
+        >>> train_date_translator("m", minutes=0.1, samples=64)  # doctest: +SKIP
+    """
+    import keras
+
+    from rnn_zoo.callbacks import TimeBudget
+    from rnn_zoo.models.translator import CONFIG_FILE, Seq2SeqTranslator
+    from rnn_zoo.training import fit, set_seed
+
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {str(folder)!r} is a file; pass a folder")
+    attention = None if attention in (None, "none") else attention
+    settings = {
+        "attention": attention or "none",
+        "samples": samples,
+        "units": units,
+        "embedding_dim": embedding_dim,
+        "cell": cell,
+        "seed": seed,
+        "exclude_years": list(exclude_years) if exclude_years else None,
+        "data": {
+            k: list(v) if isinstance(v, tuple) else v for k, v in TRAINING_DATA.items()
+        },
+    }
+    _check_settings(folder, settings)
+    run_dir = folder / RUN_DIR
+    backup = run_dir / "backup"
+    resuming = backup.is_dir() and any(backup.iterdir())
+    continuing = not resuming and (folder / CONFIG_FILE).is_file()
+
+    set_seed(seed)
+    train = date_pairs(samples, seed, exclude_years=exclude_years)
+    valid = date_pairs(
+        max(100, min(1000, samples // 10)), seed + 1, exclude_years=exclude_years
+    )
+    if continuing:
+        try:
+            translator = Seq2SeqTranslator.load(folder)
+        except ValueError as err:
+            raise UsageError(
+                f"--out {str(folder)!r} holds a broken translator bundle ("
+                f"{str(err).splitlines()[0]}); delete it or pass a new --out"
+            ) from None
+        log(f"continuing the translator saved in {str(folder)!r}")
+    else:
+        translator = Seq2SeqTranslator.create(
+            train.sources,
+            train.targets,
+            attention=attention,
+            units=units,
+            embedding_dim=embedding_dim,
+            cell=cell,
+            max_source_length=MAX_SOURCE_LENGTH,
+        )
+        if resuming:
+            log(f"resuming the interrupted run in {str(run_dir)!r}")
+    x, y = translator.teacher_forcing(train.sources, train.targets)
+    x_val, y_val = translator.teacher_forcing(valid.sources, valid.targets)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=1) + "\n")
+    log(
+        f"training a {attention or 'no'}-attention {cell.upper()} translator "
+        f"({translator.model.count_params():,} weights) on {samples:,} dates "
+        f"for at most {minutes:g} min"
+    )
+    compiled = continuing and translator.model.compiled
+    history = fit(
+        translator.model,
+        _bucketed_batches(x, y, batch_size, seed),
+        validation=_bucketed_batches(x_val, y_val, 256, None),
+        epochs=epochs,
+        learning_rate=3e-3,
+        loss=None
+        if compiled
+        else keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=None if compiled else ["accuracy"],
+        run_dir=run_dir,
+        callbacks=[TimeBudget(minutes * 60), _progress_bar(minutes * 60)],
+        verbose=0,
+    )
+    translator.save(folder)
+    log(f"saved the translator into {str(folder)!r}")
+    return translator, history
+
+
+def _check_settings(folder: Path, settings: dict) -> None:
+    path = folder / SETTINGS_FILE
+    if not path.is_file():
+        return
+    try:
+        saved = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise UsageError(
+            f"{str(path)!r} is not valid JSON; delete it to start over"
+        ) from None
+    changed = [
+        f"--{key.replace('_', '-')} {saved.get(key)} (now {settings[key]})"
+        for key in (*_SHAPING, "exclude_years", "data")
+        if saved.get(key) != settings[key]
+    ]
+    if changed:
+        raise UsageError(
+            f"{str(folder)!r} holds a run trained with other settings: "
+            + ", ".join(changed)
+            + "; pass the same options, or a new --out to start over"
+        )
+
+
+def evaluate_translator(translator, pairs, *, beam_width: int = 1) -> dict[str, Any]:
+    """Score a translator on date pairs: exact match, token and alignment accuracy.
+
+    Pairs the translator cannot read (a source longer than its maximum, or with
+    a character never seen in training: rare in held-out data) are left out and
+    counted.
+
+    Args:
+        translator: A ``Seq2SeqTranslator``.
+        pairs: A ``DatePairs`` (sources, targets, alignments).
+        beam_width: 1 for greedy decoding, more for beam search.
+
+    Returns:
+        A dict with ``exact_match``, ``token_accuracy``, ``alignment_accuracy``
+        (None without attention), ``predictions`` and ``pairs`` (the pairs
+        scored), ``dropped`` (how many were left out) and ``seconds`` (decoding
+        time).
+
+    Example:
+        >>> evaluate_translator(translator, pairs)  # doctest: +SKIP
+    """
+    from rnn_zoo.evaluation import (
+        attention_alignment_accuracy,
+        exact_match,
+        token_accuracy,
+    )
+
+    readable = [i for i, p in enumerate(translator.problems(pairs.sources)) if not p]
+    dropped = len(pairs) - len(readable)
+    pairs = subset_pairs(pairs, readable)
+    start = time.perf_counter()
+    results = translator.decode(pairs.sources, beam_width=beam_width)
+    seconds = time.perf_counter() - start
+    predictions = [r.text for r in results]
+    alignment = None
+    if results and results[0].attention is not None:
+        alignment = attention_alignment_accuracy(
+            [r.attention for r in results], pairs.alignments
+        )
+    return {
+        "exact_match": exact_match(predictions, pairs.targets),
+        "token_accuracy": token_accuracy(predictions, pairs.targets),
+        "alignment_accuracy": alignment,
+        "predictions": predictions,
+        "pairs": pairs,
+        "dropped": dropped,
+        "seconds": seconds,
+    }
+
+
+def subset_pairs(pairs, keep: Sequence[int]):
+    """The pairs at the indices ``keep``, as a new ``DatePairs``.
+
+    Args:
+        pairs: A ``DatePairs``.
+        keep: Indices into ``pairs``, in the order wanted.
+
+    Returns:
+        A new ``DatePairs`` holding those pairs.
+
+    Example:
+        >>> from rnn_zoo.datasets import make_date_pairs
+        >>> pairs = make_date_pairs(3, seed=0)
+        >>> subset_pairs(pairs, [2]).sources == pairs.sources[2:]
+        True
+    """
+    from rnn_zoo.datasets import DatePairs
+
+    return DatePairs(
+        *[
+            [values[i] for i in keep]
+            for values in (
+                pairs.sources,
+                pairs.targets,
+                pairs.alignments,
+                pairs.formats,
+                pairs.dates,
+            )
+        ]
+    )
