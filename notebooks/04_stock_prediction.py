@@ -524,7 +524,8 @@ display(Markdown(verdict + detail + closing))
 edge_shown = bool(len(significant))
 record_results(
     f"best RNN MASE {best['MASE']:.3f} vs naive {best['naive MASE']:.3f} "
-    f"(DM p = {best['p-value']:.2f}); leaky RMSE {leaky_rmse:.1f} vs honest "
+    f"(DM p = {best['p-value']:.2f}; {len(significant)} of {len(tests)} RNNs "
+    f"significantly better, {len(worse)} worse); leaky RMSE {leaky_rmse:.1f} vs honest "
     f"{honest_rmse:.1f} USD",
     leaky_rmse=leaky_rmse,
     honest_rmse=honest_rmse,
