@@ -583,9 +583,9 @@ class Seq2SeqTranslator:
 
         Example:
             >>> t = Seq2SeqTranslator.create(["ab"], ["x"], units=2)
-            >>> best = t.decode(["ab"])[0]
-            >>> bool(np.isclose(t.score(["ab"], [best.text])[0], best.score))
-            True
+            >>> scores = t.score(["ab", "ba"], ["x", "xx"])
+            >>> scores.shape, bool(np.all(scores < 0))
+            ((2,), True)
         """
         texts, outputs = self._pairs(texts, outputs)
         check_one_of(unknown, "unknown", ("error", "keep"))
