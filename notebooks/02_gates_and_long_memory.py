@@ -58,8 +58,8 @@ N_TRAIN = 4096  # training sequences per task and length
 BATCH_SIZE = 32  # adding problem
 COPY_BATCH_SIZE = 128
 LEARNING_RATE = 0.01
-EPOCHS = 5  # adding problem: 5 x 128 = 640 updates per model
-COPY_EPOCHS = 8  # copy task: 8 x 32 = 256 updates per model
+EPOCHS = 5  # adding problem, 5 x 128 updates per model
+COPY_EPOCHS = 8  # copy task, 8 x 32 updates per model
 TIME_BUDGET = 90  # safety cap in seconds per model, for slow machines
 
 # %%

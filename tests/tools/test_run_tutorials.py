@@ -117,3 +117,24 @@ def test_summary_table_by_hand():
         "| 02_b | 0:05 | FAILED (KeyError: 'x') |  |",
         "| **total** | 1:06 | | |",
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(Path(__file__).resolve().parents[2].glob("notebooks/[0-9][0-9]_*.ipynb")),
+    ids=lambda p: p.stem,
+)
+def test_papermill_can_override_every_knob(path):
+    # papermill reads `NAME = value  # help`; a line it cannot parse (e.g. an "="
+    # in the comment) is left out of `--quick` and warned about on stderr
+    from papermill.translators import PythonTranslator
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assigned = {
+        line.split("=")[0].strip()
+        for line in cell.source.splitlines()
+        if "=" in line and line[:1].isalpha()
+    }
+    parsed = {p.name for p in PythonTranslator.inspect(cell)}
+    assert parsed == assigned
