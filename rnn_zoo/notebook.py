@@ -22,6 +22,7 @@ from typing import Any
 __all__ = [
     "RESULTS_MIMETYPE",
     "silenced_stderr",
+    "quiet_import_tensorflow",
     "setup_notebook",
     "record_results",
     "read_results",
@@ -54,6 +55,28 @@ def silenced_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def quiet_import_tensorflow() -> None:
+    """Import TensorFlow and Keras without their start-up log lines.
+
+    Sets ``TF_CPP_MIN_LOG_LEVEL=3`` (C++ log lines off for the rest of the
+    process), imports both with file descriptor 2 silenced, and probes the
+    devices meanwhile (the first probe logs "failed call to cuInit" on a machine
+    without a GPU). Used by `setup_notebook`, the CLI commands (whose stderr is
+    for their own messages) and the benchmarks.
+
+    Example:
+        >>> quiet_import_tensorflow()
+        >>> import sys; "tensorflow" in sys.modules
+        True
+    """
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    with silenced_stderr():
+        import keras  # noqa: F401
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+
+
 def setup_notebook(seed: int | None = 0, *, figsize: tuple[float, float] = (9, 4)):
     """Import TensorFlow/Keras quietly, check Keras 3, seed, set plot defaults.
 
@@ -75,13 +98,10 @@ def setup_notebook(seed: int | None = 0, *, figsize: tuple[float, float] = (9, 4
         'TensorFlow 2..., Keras 3... (backend tensorflow), NumPy ...'
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with silenced_stderr():
-        import keras
-        import tensorflow as tf
+    quiet_import_tensorflow()
+    import keras
+    import tensorflow as tf
 
-        # Probing for a GPU logs "failed call to cuInit" (level E) on the first
-        # op; do it here, silenced, rather than in the reader's first model cell.
-        tf.config.list_physical_devices()
     if not keras.__version__.startswith("3."):
         raise RuntimeError(
             f"These notebooks need Keras 3; found Keras {keras.__version__}. "

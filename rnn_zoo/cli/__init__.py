@@ -21,7 +21,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-__all__ = ["COMMAND_GROUPS", "UsageError", "build_parser", "main"]
+__all__ = ["COMMAND_GROUPS", "UsageError", "build_parser", "log", "main"]
 
 # command group -> module ``rnn_zoo.cli.<name>`` defining ``register(subparsers)``
 COMMAND_GROUPS: tuple[str, ...] = ("forecast", "lm", "dates")
@@ -36,6 +36,18 @@ class UsageError(Exception):
         ...
         rnn_zoo.cli.UsageError: corpus file 'x.txt' does not exist
     """
+
+
+def log(message: str) -> None:
+    """Write one progress or log line to stderr (stdout is for results).
+
+    Args:
+        message: The line to write.
+
+    Example:
+        >>> log("training for 5 minutes")  # doctest: +SKIP
+    """
+    print(message, file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

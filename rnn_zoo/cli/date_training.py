@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rnn_zoo.cli import UsageError
+from rnn_zoo.cli import log as stderr_log
 
 __all__ = [
     "MAX_SOURCE_LENGTH",
@@ -45,10 +46,6 @@ SETTINGS_FILE = "train_settings.json"
 RUN_DIR = "run"
 # options that must match when a run is resumed or continued
 _SHAPING = ("attention", "samples", "units", "embedding_dim", "cell", "seed")
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def date_pairs(n: int, seed: int, **overrides: Any):
@@ -186,7 +183,7 @@ def train_date_translator(
     batch_size: int = 128,
     seed: int = 0,
     exclude_years: tuple[int, int] | None = None,
-    log: Callable[[str], None] = _log,
+    log: Callable[[str], None] = stderr_log,
 ):
     """Train (or resume, or continue) a date translator and save it into ``out``.
 

@@ -33,20 +33,20 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rnn_zoo.cli import UsageError
+from rnn_zoo.cli import UsageError, log
 from rnn_zoo.cli.date_training import (
     date_pairs,
     evaluate_translator,
     subset_pairs,
     train_date_translator,
 )
+from rnn_zoo.notebook import quiet_import_tensorflow
 
 __all__ = ["register", "run_train", "run_translate"]
 
@@ -148,25 +148,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     translate.set_defaults(run=run_translate)
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def _import_tensorflow() -> None:
-    """Import TensorFlow and Keras with their import-time log lines silenced."""
-    from rnn_zoo.notebook import silenced_stderr
-
-    # stderr is for this command's messages: TensorFlow's C++ log lines (e.g.
-    # oneDNN notes at level E while decoding) are switched off, even at level 2.
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    with silenced_stderr():
-        import keras  # noqa: F401
-        import tensorflow as tf
-
-        from rnn_zoo.models import translator  # noqa: F401
-
-        # the first device probe logs "failed call to cuInit" on a CPU machine
-        tf.config.list_physical_devices()
+    """Import TensorFlow (log lines silenced: stderr is for this command) and the
+    translator module."""
+    quiet_import_tensorflow()
+    from rnn_zoo.models import translator  # noqa: F401
 
 
 # -- commands ---------------------------------------------------------------------
@@ -272,12 +258,12 @@ def run_translate(args: argparse.Namespace) -> int:
     prog = "rnn_zoo dates translate"
     for i, problem in enumerate(problems):
         if problem is not None:
-            _log(f"{prog}: error: input {i + 1}: {_renamed(problem, i)}")
+            log(f"{prog}: error: input {i + 1}: {_renamed(problem, i)}")
             print()
             continue
         print(outputs[i])
         if not _is_iso_date(outputs[i]):
-            _log(
+            log(
                 f"{prog}: warning: input {i + 1} ({texts[i]!r}): the output "
                 f"{outputs[i]!r} is not a valid date"
             )

@@ -285,14 +285,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"folder of --plot {args.plot!r} does not exist")
 
     import functools
-    import os
 
     from rnn_zoo.evaluation import compare_forecasts, walk_forward_backtest
-    from rnn_zoo.notebook import silenced_stderr
+    from rnn_zoo.notebook import quiet_import_tensorflow
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with silenced_stderr():  # TensorFlow's import-time log lines
-        from rnn_zoo.models import build_forecaster
+    quiet_import_tensorflow()
+    from rnn_zoo.models import build_forecaster
 
     try:
         result = walk_forward_backtest(

@@ -27,13 +27,13 @@ import argparse
 import hashlib
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from rnn_zoo.cli import UsageError
+from rnn_zoo.cli import UsageError, log
+from rnn_zoo.notebook import quiet_import_tensorflow
 
 __all__ = ["register", "run_train", "run_generate", "read_corpus", "DEFAULTS"]
 
@@ -252,26 +252,10 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _import_keras() -> None:
-    """Import TensorFlow without its log lines: stderr is for rnn_zoo's own."""
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    from rnn_zoo.notebook import silenced_stderr
-
-    with silenced_stderr():
-        import keras  # noqa: F401
-        import tensorflow as tf
-
-        tf.config.list_physical_devices()  # the GPU probe logs on first use
-
-
 def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) -> int:
     import contextlib
 
-    _import_keras()
+    quiet_import_tensorflow()
     import keras
 
     from rnn_zoo.callbacks import TimeBudget
@@ -282,7 +266,7 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
     from rnn_zoo.training import fit, set_seed
 
     vocab = corpus.tokenizer.vocab_size
-    _log(
+    log(
         f"corpus {corpus_name}: {len(corpus.train_ids):,} training / "
         f"{len(corpus.validation_ids):,} validation characters, vocabulary {vocab}, "
         f"{corpus.unknown_validation} validation characters unseen in training"
@@ -290,7 +274,7 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
     baselines = language_baselines(
         corpus.train_ids, corpus.validation_ids, vocab_size=vocab, order=args.order
     )
-    _log(
+    log(
         "baselines, validation bits/char: "
         + ", ".join(f"{name} {value:.3f}" for name, value in baselines.items())
     )
@@ -312,7 +296,7 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
     if resuming and (folder / CONFIG_FILE).is_file():
         saved = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
         best = float(saved.get("config", {}).get("validation_bits_per_char", best))
-        _log(f"resuming the unfinished run in {str(folder)!r}")
+        log(f"resuming the unfinished run in {str(folder)!r}")
     minutes = args.minutes
     if minutes is None and args.epochs is None:
         minutes = DEFAULTS["minutes"]
@@ -337,7 +321,7 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
         def flush(self) -> None:
             # printed once the progress bar has finished its line
             if self.pending:
-                _log(self.pending)
+                log(self.pending)
                 self.pending = ""
 
         def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
@@ -413,7 +397,7 @@ def run_generate(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         problem = "does not exist" if not folder.exists() else "is not a folder"
         raise UsageError(f"bundle {args.bundle!r} {problem}")
-    _import_keras()
+    quiet_import_tensorflow()
     from rnn_zoo.models.generation import generate_text
     from rnn_zoo.models.lm_bundle import load_lm_bundle
 
