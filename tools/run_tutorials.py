@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -94,7 +95,8 @@ def execute(
     if timeout is not None:
         deadline = time.monotonic() + timeout
         limits = {
-            "timeout_func": lambda cell: max(1, int(deadline - time.monotonic())),
+            # rounded up, so a cell is interrupted at the deadline, never before
+            "timeout_func": lambda cell: max(1, math.ceil(deadline - time.monotonic())),
             "interrupt_on_timeout": True,
         }
     error = ""
@@ -113,7 +115,7 @@ def execute(
     except Exception as exc:  # noqa: BLE001 - reported, and the next one runs
         error = _first_line(exc)
     seconds = time.perf_counter() - start
-    if error and timeout is not None and seconds >= timeout:
+    if error and timeout is not None and time.monotonic() >= deadline - 0.5:
         error = f"timed out after {seconds:.0f} s (--timeout {timeout:g})"
     nb = nbformat.read(output, as_version=4) if output.exists() else None
     results = read_results(nb) if nb is not None else {}
