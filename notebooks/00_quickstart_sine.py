@@ -106,7 +106,8 @@ plt.show()
 # during training (as an input or a target of some training window).
 
 # %%
-train, val, test = rnn_zoo.time_split(series, (0.7, 0.15, 0.15))
+SPLIT = (0.7, 0.15, 0.15)  # train, validation, test: contiguous and in time order
+train, val, test = rnn_zoo.time_split(series, SPLIT)
 for name, part, start in [
     ("train", train, 0),
     ("val", val, len(train)),
@@ -123,7 +124,7 @@ def seen_in_training(window_starts, train_ids):
 
 
 starts = np.arange(LENGTH - LOOKBACK)  # every one-step window of the whole series
-n_train, n_test = int(0.7 * len(starts)), int(0.15 * len(starts))
+n_train, n_test = int(SPLIT[0] * len(starts)), int(SPLIT[2] * len(starts))
 shuffled = np.random.default_rng(SEED).permutation(starts)
 leak_shuffled = seen_in_training(shuffled[-n_test:], shuffled[:n_train])
 leak_ordered = seen_in_training(starts[-n_test:], starts[:n_train])
@@ -198,7 +199,7 @@ def mase_by_step(forecast):
 
 mase_naive = mase_by_step(naive)
 mase_floor = NOISE * np.sqrt(2 / np.pi) / scale  # expected MASE of a perfect model
-_, _, clean_test = rnn_zoo.time_split(clean, (0.7, 0.15, 0.15))
+_, _, clean_test = rnn_zoo.time_split(clean, SPLIT)
 _, perfect = rnn_zoo.make_windows(clean_test, LOOKBACK, horizon=HORIZON)
 mase_perfect = mase_by_step(perfect[:, :, 0])  # the noise-free sine as forecast
 display(
