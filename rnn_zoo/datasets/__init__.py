@@ -5,6 +5,7 @@
 - ``corpora``: ``load_shakespeare`` and the offline fallback ``load_python_docs``.
 - ``stocks``: ``load_stock_prices`` (matplotlib's GOOG sample or a Yahoo CSV).
 - ``synthetic``: sine waves, adding problem, copy task, addition pairs.
+- ``tagging``: ``make_tagging_task``, tags that depend on the following token.
 - ``dates``: human-written dates paired with ISO dates and their alignment.
 
 Importing this package imports neither TensorFlow nor pandas and fetches nothing;
@@ -42,6 +43,9 @@ _LAZY = {
     "make_adding_problem": "synthetic",
     "make_copy_task": "synthetic",
     "make_addition_pairs": "synthetic",
+    "TAG_NAMES": "tagging",
+    "TaggingTask": "tagging",
+    "make_tagging_task": "tagging",
     "DATE_FORMATS": "dates",
     "DATE_FIELDS": "dates",
     "DatePairs": "dates",
