@@ -46,6 +46,7 @@ _LAZY = {
     "TAG_NAMES": "tagging",
     "TaggingTask": "tagging",
     "make_tagging_task": "tagging",
+    "forward_only_ceiling": "tagging",
     "DATE_FORMATS": "dates",
     "DATE_FIELDS": "dates",
     "DatePairs": "dates",

@@ -22,7 +22,7 @@ import numpy as np
 from rnn_zoo._validation import check_int, error_message
 from rnn_zoo.datasets.synthetic import _rng
 
-__all__ = ["TAG_NAMES", "TaggingTask", "make_tagging_task"]
+__all__ = ["TAG_NAMES", "TaggingTask", "make_tagging_task", "forward_only_ceiling"]
 
 # tag id -> name; 0 is the padding of the tag array
 TAG_NAMES = ("pad", "higher", "lower", "same", "end")
@@ -125,3 +125,61 @@ def make_tagging_task(
     ).astype(np.int32)
     tags[~real] = 0
     return TaggingTask(tokens, tags, lengths)
+
+
+def forward_only_ceiling(
+    *,
+    min_length: int = 8,
+    max_length: int = 20,
+    n_symbols: int = 8,
+    lookahead: int = 1,
+) -> float:
+    """The best expected tag accuracy of any model that reads only the past.
+
+    For the data of `make_tagging_task` with the same arguments. At step ``t``
+    a forward-only model knows the tokens up to ``x[t]`` (so ``x[t] = a`` and
+    ``t``) but nothing after. The tokens after are independent of the past, so
+    its best guess is the most likely tag given ``a`` and ``t``: "end" with
+    probability ``e_t = P(length <= t + lookahead | length > t)``, else
+    "higher", "lower" or "same" with probabilities ``(n_symbols - a,
+    a - 1, 1) / n_symbols`` times ``1 - e_t``. Averaged over tokens and pooled
+    over all real steps (as a masked accuracy pools them), that is the ceiling.
+    A model that also reads backwards can reach 1.0: the tags are a function
+    of the sequence.
+
+    Args:
+        min_length: As in `make_tagging_task`. Default 8.
+        max_length: As in `make_tagging_task`. Default 20.
+        n_symbols: As in `make_tagging_task`. Default 8.
+        lookahead: As in `make_tagging_task`. Default 1.
+
+    Returns:
+        The accuracy, a float in (0, 1].
+
+    Raises:
+        TypeError / ValueError: As `make_tagging_task` for the same arguments.
+
+    Example:
+        >>> round(forward_only_ceiling(min_length=100, max_length=100), 4)
+        0.6906
+        >>> forward_only_ceiling(min_length=1, max_length=1)  # every tag is "end"
+        1.0
+    """
+    make_tagging_task(
+        1,
+        min_length=min_length,
+        max_length=max_length,
+        n_symbols=n_symbols,
+        lookahead=lookahead,
+        seed=0,
+    )  # validates the arguments the same way
+    lengths = np.arange(min_length, max_length + 1)
+    a = np.arange(1, n_symbols + 1)
+    best_other = np.maximum(np.maximum(n_symbols - a, a - 1), 1) / n_symbols
+    correct = 0.0
+    for t in range(max_length):
+        alive = lengths > t  # the rows that still have a step t
+        end = np.mean(lengths[alive] <= t + lookahead)
+        accuracy = np.mean(np.maximum(end, (1 - end) * best_other))
+        correct += accuracy * alive.mean()
+    return float(correct / lengths.mean())

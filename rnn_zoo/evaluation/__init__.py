@@ -11,6 +11,8 @@
 - ``significance``: ``diebold_mariano``, ``compare_forecasts`` (paired test).
 - ``sequences``: ``exact_match``, ``token_accuracy``,
   ``attention_alignment_accuracy``.
+- ``per_step``: ``tag_accuracy``, ``padding_gap``, ``prefix_predictions`` (models
+  with an output at every step: tagging, and the leak of a bidirectional one).
 - ``long_memory``: ``train_memory_task``, ``compare_cells`` (SimpleRNN vs LSTM vs
   GRU on the adding problem and the copy task as the length grows).
 
@@ -63,6 +65,10 @@ _LAZY: dict[str, str | None] = {
     "MemoryRun": "long_memory",
     "train_memory_task": "long_memory",
     "compare_cells": "long_memory",
+    # per_step
+    "tag_accuracy": "per_step",
+    "padding_gap": "per_step",
+    "prefix_predictions": "per_step",
 }
 
 __all__ = list(_LAZY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_zoo.datasets import TAG_NAMES, make_tagging_task
+from rnn_zoo.datasets import TAG_NAMES, forward_only_ceiling, make_tagging_task
 
 
 def reference_tags(tokens, length, lookahead):
@@ -103,3 +103,39 @@ def test_bad_arguments(kwargs, error, match):
     kwargs = {"n": 2, **kwargs}
     with pytest.raises(error, match=match):
         make_tagging_task(**kwargs)
+
+
+def oracle_forward_only(tokens, lengths, min_length, max_length, n_symbols):
+    """The Bayes rule of `forward_only_ceiling`, applied step by step."""
+    predicted = np.zeros_like(tokens)
+    possible = np.arange(min_length, max_length + 1)
+    for t in range(tokens.shape[1]):
+        alive = possible > t
+        end = np.mean(possible[alive] <= t + 1) if alive.any() else 1.0
+        a = tokens[:, t]
+        others = np.stack([n_symbols - a, a - 1, np.ones_like(a)], axis=1) / n_symbols
+        best = others.argmax(axis=1) + 1  # 1 higher, 2 lower, 3 same
+        predicted[:, t] = np.where(end >= (1 - end) * others.max(axis=1), 4, best)
+    return predicted
+
+
+def test_forward_only_ceiling_is_what_the_bayes_rule_scores():
+    tokens, tags, lengths = make_tagging_task(
+        20000, min_length=3, max_length=6, n_symbols=4, seed=4
+    )
+    ceiling = forward_only_ceiling(min_length=3, max_length=6, n_symbols=4)
+    predicted = oracle_forward_only(tokens, lengths, 3, 6, 4)
+    real = tags > 0
+    assert np.mean(predicted[real] == tags[real]) == pytest.approx(ceiling, abs=0.01)
+    # a rule that never says "end" does worse (negative control)
+    never_end = np.where(predicted == 4, 1, predicted)
+    assert np.mean(never_end[real] == tags[real]) < ceiling - 0.05
+
+
+def test_forward_only_ceiling_by_hand():
+    # fixed length 2, 2 symbols: step 0 is higher/lower/same with 1/4, 1/4, 1/2
+    # (the best guess "same" is right half the time), step 1 is always "end"
+    assert forward_only_ceiling(min_length=2, max_length=2, n_symbols=2) == 0.75
+    assert forward_only_ceiling(min_length=2, max_length=2, lookahead=2) == 1.0
+    with pytest.raises(ValueError, match="`max_length` must be at least"):
+        forward_only_ceiling(min_length=3, max_length=2)
