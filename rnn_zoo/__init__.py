@@ -44,6 +44,9 @@ _LAZY = {
     # training
     "set_seed": "rnn_zoo.training",
     "fit": "rnn_zoo.training",
+    # experiments
+    "compare_runs": "rnn_zoo.experiments",
+    "summarize_runs": "rnn_zoo.experiments",
     # evaluation
     "mase": "rnn_zoo.evaluation",
     "naive_forecast": "rnn_zoo.evaluation",
@@ -51,6 +54,7 @@ _LAZY = {
     # plotting
     "plot_history": "rnn_zoo.plotting",
     "plot_forecast": "rnn_zoo.plotting",
+    "plot_runs": "rnn_zoo.plotting",
 }
 
 __all__ = ["__version__", *_LAZY]
