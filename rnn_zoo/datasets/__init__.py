@@ -6,6 +6,7 @@
 - ``stocks``: ``load_stock_prices`` (matplotlib's GOOG sample or a Yahoo CSV).
 - ``synthetic``: sine waves, adding problem, copy task, addition pairs.
 - ``tagging``: ``make_tagging_task``, tags that depend on the following token.
+- ``addition``: addition problems by operand length and curricula over them.
 - ``dates``: human-written dates paired with ISO dates and their alignment.
 
 Importing this package imports neither TensorFlow nor pandas and fetches nothing;
@@ -43,6 +44,10 @@ _LAZY = {
     "make_adding_problem": "synthetic",
     "make_copy_task": "synthetic",
     "make_addition_pairs": "synthetic",
+    "CURRICULA": "addition",
+    "AdditionProblems": "addition",
+    "make_addition_problems": "addition",
+    "make_addition_curriculum": "addition",
     "TAG_NAMES": "tagging",
     "TaggingTask": "tagging",
     "make_tagging_task": "tagging",

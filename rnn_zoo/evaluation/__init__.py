@@ -15,6 +15,9 @@
   with an output at every step: tagging, and the leak of a bidirectional one).
 - ``long_memory``: ``train_memory_task``, ``compare_cells`` (SimpleRNN vs LSTM vs
   GRU on the adding problem and the copy task as the length grows).
+- ``arithmetic``: ``accuracy_by_digits``, ``no_carry_answers`` (scoring adders).
+- ``adders``: ``train_adder``, ``compare_adders`` (learning to execute addition:
+  input reversal and curricula over seeds).
 
 Importing this package imports neither TensorFlow nor matplotlib; each name loads
 its module on first use.
@@ -69,6 +72,14 @@ _LAZY: dict[str, str | None] = {
     "tag_accuracy": "per_step",
     "padding_gap": "per_step",
     "prefix_predictions": "per_step",
+    # arithmetic
+    "accuracy_by_digits": "arithmetic",
+    "no_carry_answers": "arithmetic",
+    # adders
+    "AdderRun": "adders",
+    "addition_test_set": "adders",
+    "train_adder": "adders",
+    "compare_adders": "adders",
 }
 
 __all__ = list(_LAZY)
