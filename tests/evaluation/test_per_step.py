@@ -40,6 +40,9 @@ def test_padding_gap_zero_for_causal_and_large_for_backward():
     # a backward reader sees the padding: 0 here, but 7 in a row padded with 7s
     padded_with_sevens = np.array([[1, 2, 7, 7], [3, 4, 5, 6]])
     assert padding_gap(backward_sum, padded_with_sevens, [2, 4]) == 14.0
+    # rows of the same length are run together: the gap is still per row
+    same_length = np.array([[1, 2, 7], [3, 4, 1], [5, 6, 7]])
+    assert padding_gap(backward_sum, same_length, [2, 2, 3]) == 7.0
 
 
 def test_padding_gap_checks_lengths():
