@@ -26,9 +26,13 @@ def test_stepper_matches_the_full_model(cell, rng):
     stepper = CharStepper(model)
     logits, states = stepper.run(tf.constant(tokens[:, :4]), stepper.initial_state(3))
     np.testing.assert_allclose(logits, full[:, :4], atol=1e-5)
+    table = stepper.input_table()
     for t in range(4, 7):  # then one character at a time, carrying the state
+        # the first layer's input projection looked up in a table, or computed
+        tabled, _ = stepper.step(tf.constant(tokens[:, t]), states, table)
         step_logits, states = stepper.step(tf.constant(tokens[:, t]), states)
         np.testing.assert_allclose(step_logits, full[:, t], atol=1e-5)
+        np.testing.assert_allclose(tabled, full[:, t], atol=1e-5)
 
 
 def test_one_step_call_per_new_character(model):
@@ -42,6 +46,41 @@ def test_one_step_call_per_new_character(model):
     before = generator.step_calls
     generator.generate(TOK, ["the", "fox", "lazy dog"], 40, seed=0)
     assert generator.step_calls - before == 40  # a batch shares each step
+
+
+def test_long_texts_cross_the_compiled_chunks(model):
+    # 600 characters take three compiled calls of 256 steps (the last one 88)
+    generator = CharGenerator(model)
+    before = generator.step_calls
+    text = generator.generate(TOK, "the ", 600, seed=5)
+    assert len(text) == 604 and generator.step_calls - before == 600
+    assert generator.generate(TOK, "the ", 300, seed=5) == text[:304]
+    # greedy across the chunk boundaries follows the model's argmax
+    greedy = generator.generate(TOK, "the ", 300, top_k=1)
+    ids = TOK.encode(greedy)
+    stepper = generator.stepper
+    logits, _ = stepper.run(tf.constant([ids[:-1]]), stepper.initial_state(1))
+    logits = np.array(logits[0])
+    logits[:, 0] = -np.inf  # padding is never generated
+    np.testing.assert_array_equal(np.argmax(logits, -1)[3:], ids[4:])
+
+
+def test_cells_that_are_not_stepped_from_weights_are_called(rng):
+    import keras
+
+    class MyGRUCell(keras.layers.GRUCell):  # a subclass may change the math
+        pass
+
+    inputs = keras.Input((None,), dtype="int32")
+    x = keras.layers.Embedding(TOK.vocab_size, 4, name="embedding")(inputs)
+    x = keras.layers.RNN(MyGRUCell(5), return_sequences=True, name="rnn_0")(x)
+    model = keras.Model(inputs, keras.layers.Dense(TOK.vocab_size, name="logits")(x))
+    stepper = CharStepper(model)
+    assert stepper.input_table() is None
+    tokens = rng.integers(1, TOK.vocab_size, size=(2, 6)).astype("int32")
+    logits, _ = stepper.run(tf.constant(tokens), stepper.initial_state(2))
+    np.testing.assert_allclose(logits, model(tokens), atol=1e-5)
+    assert len(generate_text(model, TOK, "the", 20, seed=0)) == 23
 
 
 def test_same_seed_same_text_other_seed_other_text(model):
