@@ -31,7 +31,13 @@ from rnn_zoo.gradient_log import GradientNormLog
 from rnn_zoo.models.diagnostics import quiet_retracing_warnings
 from rnn_zoo.training import fit, set_seed
 
-__all__ = ["FIT_OPTIONS", "compare_runs", "summarize_runs", "clearly_better"]
+__all__ = [
+    "FIT_OPTIONS",
+    "compare_runs",
+    "summarize_runs",
+    "clearly_better",
+    "describe_difference",
+]
 
 # Configuration keys passed to `rnn_zoo.fit`; every other key goes to `build`.
 FIT_OPTIONS = (
@@ -459,3 +465,78 @@ def clearly_better(
     if b.max() < a.min():
         return second
     return None
+
+
+def describe_difference(
+    runs: pd.DataFrame,
+    metric: str,
+    first: str,
+    second: str,
+    *,
+    lower_is_better: bool = True,
+    digits: int = 4,
+) -> str:
+    """One Markdown sentence comparing two configurations, true to the spread.
+
+    The sentence gives each configuration's mean and range over seeds and says
+    either that one beat the other on every seed (`clearly_better`) or that
+    the ranges overlap, so the difference is not shown. Diverged runs are
+    counted in the sentence.
+
+    Args:
+        runs: A DataFrame from `compare_runs`.
+        metric: The column to compare, e.g. ``"test_loss"``.
+        first: Name of one configuration.
+        second: Name of the other.
+        lower_is_better: bool. Whether a lower value wins. Defaults to True.
+        digits: int. Significant digits of the numbers. Defaults to 4.
+
+    Returns:
+        The sentence, e.g. ``"**b** (test_loss 0.6, range 0.5-0.7 over 3
+        seeds) beat **a** (1.1, range 1-1.2) on every seed."``
+
+    Raises:
+        TypeError: If ``runs`` is not a DataFrame.
+        ValueError: As `clearly_better`, or if ``digits`` is not positive.
+
+    Example:
+        >>> runs = pd.DataFrame({"config": ["a", "a", "b", "b"],
+        ...                      "loss": [1.0, 1.2, 0.5, 0.7]})
+        >>> print(describe_difference(runs, "loss", "a", "b"))
+        **b** (loss 0.6, range 0.5–0.7 over 2 seeds) beat **a** (1.1, range
+        1–1.2) on every seed.
+        >>> close = runs.assign(loss=[1.0, 1.2, 0.9, 1.1])
+        >>> print(describe_difference(close, "loss", "a", "b"))
+        **a** (loss 1.1, range 1–1.2 over 2 seeds) and **b** (1, range 0.9–1.1):
+        the ranges overlap, so the difference is not shown.
+    """
+    digits = check_int(digits, "digits", minimum=1)
+    winner = clearly_better(
+        runs, metric, first, second, lower_is_better=lower_is_better
+    )
+    summary = summarize_runs(runs, metric)
+
+    def numbers(name: str, with_metric: bool) -> str:
+        row = summary.loc[name]
+        text = (
+            (f"{metric} " if with_metric else "")
+            + f"{row['mean']:.{digits}g}, range {row['min']:.{digits}g}–"
+            + f"{row['max']:.{digits}g}"
+        )
+        if with_metric:
+            text += f" over {int(row['runs'])} seeds"
+        if row["diverged"]:
+            text += f"; {int(row['diverged'])} diverged"
+        return text
+
+    if winner is None:
+        return (
+            f"**{first}** ({numbers(first, True)}) and **{second}** "
+            f"({numbers(second, False)}): the ranges overlap, so the difference "
+            "is not shown."
+        )
+    loser = second if winner == first else first
+    return (
+        f"**{winner}** ({numbers(winner, True)}) beat **{loser}** "
+        f"({numbers(loser, False)}) on every seed."
+    )

@@ -22,7 +22,24 @@ import tensorflow as tf
 
 from rnn_zoo._validation import check_int, error_message
 
-__all__ = ["GradientNormLog", "gradient_norm"]
+__all__ = ["GradientNormLog", "gradient_norm", "gradient_norms_by_weight"]
+
+
+def _gradients(model: keras.Model, x: Any, y: Any) -> list:
+    if not getattr(model, "compiled", False):
+        raise ValueError(
+            error_message(
+                "model", "a compiled keras.Model", model, "Call `model.compile` first"
+            )
+        )
+    with tf.GradientTape() as tape:
+        prediction = model(x, training=False)
+        loss = model.compute_loss(x=x, y=y, y_pred=prediction, training=False)
+    return tape.gradient(loss, model.trainable_weights)
+
+
+def _squared(gradient: Any) -> float:
+    return 0.0 if gradient is None else float(keras.ops.sum(keras.ops.square(gradient)))
 
 
 def gradient_norm(model: keras.Model, x: Any, y: Any) -> float:
@@ -52,21 +69,41 @@ def gradient_norm(model: keras.Model, x: Any, y: Any) -> float:
         >>> round(gradient_norm(model, np.ones((1, 1)), np.full((1, 1), 3.0)), 4)
         8.4853
     """
-    if not getattr(model, "compiled", False):
-        raise ValueError(
-            error_message(
-                "model", "a compiled keras.Model", model, "Call `model.compile` first"
-            )
-        )
-    weights = model.trainable_weights
-    with tf.GradientTape() as tape:
-        prediction = model(x, training=False)
-        loss = model.compute_loss(x=x, y=y, y_pred=prediction, training=False)
-    grads = tape.gradient(loss, weights)
-    total = sum(
-        float(keras.ops.sum(keras.ops.square(g))) for g in grads if g is not None
-    )
+    total = sum(_squared(g) for g in _gradients(model, x, y))
     return math.sqrt(total) if math.isfinite(total) else float(total)
+
+
+def gradient_norms_by_weight(model: keras.Model, x: Any, y: Any) -> dict[str, float]:
+    """The L2 norm of the loss gradient for each trainable weight, by its path.
+
+    Shows which weights would move at all: e.g. in a network initialised to all
+    zeros, every gradient but the output bias's is exactly 0.
+
+    Args:
+        model: A compiled ``keras.Model``.
+        x: Inputs, e.g. ``(batch, timesteps, features)``.
+        y: Targets for ``x``.
+
+    Returns:
+        ``{weight.path: norm}`` in the order of ``model.trainable_weights``,
+        e.g. ``{"dense/kernel": 6.0, "dense/bias": 6.0}``.
+
+    Raises:
+        ValueError: If ``model`` is not compiled.
+
+    Example:
+        >>> inputs = keras.Input((1,))
+        >>> dense = keras.layers.Dense(1, kernel_initializer="zeros", name="d")
+        >>> model = keras.Model(inputs, dense(inputs))
+        >>> model.compile("sgd", "mse")
+        >>> gradient_norms_by_weight(model, np.ones((1, 1)), np.full((1, 1), 3.0))
+        {'d/kernel': 6.0, 'd/bias': 6.0}
+    """
+    grads = _gradients(model, x, y)
+    return {
+        weight.path: math.sqrt(_squared(g))
+        for weight, g in zip(model.trainable_weights, grads, strict=True)
+    }
 
 
 class GradientNormLog(keras.callbacks.Callback):

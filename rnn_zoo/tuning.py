@@ -103,6 +103,7 @@ def search_hyperparameters(
     batch_size: int = 32,
     seed: int = 0,
     objective: str = "val_loss",
+    initial_points: int | None = None,
 ) -> pd.DataFrame:
     """Run one KerasTuner search quietly and return its trials, in order.
 
@@ -126,6 +127,10 @@ def search_hyperparameters(
         seed: int. Seed of the weights and of the sampler. Defaults to 0.
         objective: str. The logged number to minimise. Defaults to
             ``"val_loss"``.
+        initial_points: int or None. Bayesian optimisation only: how many
+            random trials come before the Gaussian process proposes points.
+            None means KerasTuner's default, 3 per hyperparameter, which with
+            few trials leaves nothing for the model to do. Defaults to None.
 
     Returns:
         A ``pandas.DataFrame``, one row per trial in the order run, with
@@ -159,6 +164,18 @@ def search_hyperparameters(
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
     check_type(objective, "objective", str, "a string")
+    initial_points = check_int(
+        initial_points, "initial_points", minimum=1, allow_none=True
+    )
+    if initial_points is not None and method != "bayesian":
+        raise ValueError(
+            error_message(
+                "initial_points",
+                "None unless `method='bayesian'`",
+                initial_points,
+            )
+        )
+    extra = {} if initial_points is None else {"num_initial_points": initial_points}
     for name, data in (("train", train), ("validation", validation)):
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise TypeError(error_message(name, "an (X, y) pair of arrays", data))
@@ -173,6 +190,7 @@ def search_hyperparameters(
             directory=folder,
             project_name=method,
             overwrite=True,
+            **extra,
         )
         # each trial is a new model, which retraces; verbose=0 also keeps
         # KerasTuner from printing (and, in a notebook, clearing) per trial
@@ -199,6 +217,7 @@ def compare_searches(
     trials: int = 8,
     epochs: int = 5,
     batch_size: int = 32,
+    initial_points: int | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Run each search method with each seed, the same number of trials each.
@@ -213,6 +232,9 @@ def compare_searches(
         trials: int. Trials per search. Defaults to 8.
         epochs: int. Epochs per trial. Defaults to 5.
         batch_size: int. Defaults to 32.
+        initial_points: int or None. Random trials before Bayesian
+            optimisation models the results (`search_hyperparameters`); used
+            for ``"bayesian"`` only. Defaults to None.
         progress: bool. Print one line per search. Defaults to True.
 
     Returns:
@@ -259,6 +281,7 @@ def compare_searches(
                 epochs=epochs,
                 batch_size=batch_size,
                 seed=seed,
+                initial_points=initial_points if method == "bayesian" else None,
             )
             best = int(table["score"].idxmin()) if table["score"].notna().any() else 0
             hyper = table.drop(columns=["trial", "score", "best_so_far"])

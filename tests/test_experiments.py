@@ -14,8 +14,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_zoo.experiments import clearly_better, compare_runs, summarize_runs
-from rnn_zoo.gradient_log import GradientNormLog, gradient_norm
+from rnn_zoo.experiments import (
+    clearly_better,
+    compare_runs,
+    describe_difference,
+    summarize_runs,
+)
+from rnn_zoo.gradient_log import (
+    GradientNormLog,
+    gradient_norm,
+    gradient_norms_by_weight,
+)
 
 X = np.ones((4, 1), "float32")
 Y = np.full((4, 1), 3.0, "float32")
@@ -245,3 +254,37 @@ def test_gradient_norm_is_the_global_norm_over_all_weights():
         GradientNormLog(np.ones((2, 1)))
     with pytest.raises(ValueError, match="`every` must be a positive integer"):
         GradientNormLog((X, Y), every=0)
+
+
+def test_describe_difference_says_not_shown_when_ranges_overlap():
+    clear = describe_difference(RUNS, "loss", "a", "b")
+    assert clear == (
+        "**b** (loss 0.6, range 0.5–0.7 over 3 seeds) beat **a** (1.1, range "
+        "1–1.2) on every seed."
+    )
+    touching = RUNS.assign(loss=[1.0, 1.2, 1.1, 0.5, 1.0, 0.6])
+    text = describe_difference(touching, "loss", "a", "b", digits=2)
+    assert text.endswith("the ranges overlap, so the difference is not shown.")
+    assert "**a** (loss 1.1, range 1–1.2 over 3 seeds)" in text
+    diverged = RUNS.assign(loss=[1.0, 1.2, 1.1, 0.5, float("nan"), 0.6])
+    assert "(0.55, range 0.5–0.6; 1 diverged)" in describe_difference(
+        diverged, "loss", "a", "b"
+    )
+    with pytest.raises(ValueError, match="`digits` must be a positive integer"):
+        describe_difference(RUNS, "loss", "a", "b", digits=0)
+
+
+def test_gradient_norms_by_weight_shows_which_weights_can_move():
+    inputs = keras.Input((2,))
+    hidden = keras.layers.Dense(3, kernel_initializer="zeros", name="hidden")
+    head = keras.layers.Dense(1, kernel_initializer="zeros", name="head")
+    model = keras.Model(inputs, head(hidden(inputs)))
+    model.compile("sgd", "mse")
+    norms = gradient_norms_by_weight(model, np.ones((1, 2)), np.full((1, 1), 2.0))
+    # all zeros: only the output bias gets a gradient, 2 (0 - 2) = -4
+    assert norms == {
+        "hidden/kernel": 0.0,
+        "hidden/bias": 0.0,
+        "head/kernel": 0.0,
+        "head/bias": 4.0,
+    }

@@ -45,7 +45,14 @@ def test_the_same_seed_gives_the_same_search_and_bayesian_runs():
     again = search_hyperparameters(build, (X, Y), (X, Y), trials=2, seed=3, epochs=1)
     assert first["lr"].tolist() == again["lr"].tolist()
     bayes = search_hyperparameters(
-        build, (X, Y), (X, Y), method="bayesian", trials=3, epochs=1, batch_size=4
+        build,
+        (X, Y),
+        (X, Y),
+        method="bayesian",
+        trials=3,
+        epochs=1,
+        batch_size=4,
+        initial_points=1,
     )
     assert 1 <= len(bayes) <= 3 and set(bayes["lr"]) <= set(GRID)
 
@@ -78,6 +85,12 @@ def test_compare_searches_rows_fit_summarize_and_plot_runs(capsys):
         ({"trials": 0}, ValueError, "`trials` must be a positive integer"),
         ({"build": None}, TypeError, "`build` must be a callable"),
         ({"train": X}, TypeError, "`train` must be an"),
+        ({"initial_points": 2}, ValueError, "`initial_points` must be None unless"),
+        (
+            {"method": "bayesian", "initial_points": 0},
+            ValueError,
+            "`initial_points` must be a positive integer or None",
+        ),
     ],
 )
 def test_bad_arguments_name_themselves(kwargs, error, match):
