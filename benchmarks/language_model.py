@@ -40,16 +40,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import keras  # noqa: E402
 from throughput import matmul_peak_gflops  # noqa: E402
 
-from rnn_zoo.callbacks import TimeBudget  # noqa: E402
+from rnn_zoo.callbacks import TimeBudget, WallClockDecay  # noqa: E402
 from rnn_zoo.datasets import load_shakespeare  # noqa: E402
 from rnn_zoo.evaluation import bits_per_char, language_baselines  # noqa: E402
 from rnn_zoo.models import build_char_lm  # noqa: E402
-from rnn_zoo.models.generation import CharGenerator, generate_by_rereading  # noqa: E402
+from rnn_zoo.models.generation import (  # noqa: E402
+    CharGenerator,
+    generate_by_rereading,
+    generate_text,
+)
 from rnn_zoo.preprocessing import char_dataset, prepare_char_corpus  # noqa: E402
 from rnn_zoo.training import fit, set_seed  # noqa: E402
 
 BASE = {"cell": "gru", "units": 512, "embedding_dim": 64, "learning_rate": 3e-3}
-BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1}
+BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1, "decay": None}
 SWEEP = {
     "default": BASE,
     "tf-tutorial": {**BASE, "units": 1024, "embedding_dim": 256, "learning_rate": 1e-3},
@@ -59,6 +63,10 @@ SWEEP = {
     "gru-768": {**BASE, "units": 768},
     "gru-512-seq200": {**BASE, "seq_len": 200, "batch_size": 32},
     "gru-512-batch32": {**BASE, "batch_size": 32},
+    "gru-512-cosine": {**BASE, "decay": "cosine"},
+    "gru-512-cosine-lr5e-3": {**BASE, "decay": "cosine", "learning_rate": 5e-3},
+    "gru-768-cosine": {**BASE, "units": 768, "decay": "cosine"},
+    "gru-512-batch128-cosine": {**BASE, "batch_size": 128, "decay": "cosine"},
 }
 PROMPT = "ROMEO:"
 
@@ -81,6 +89,9 @@ def train(config: dict, corpus, minutes: float, seed: int):
     )
     budget = TimeBudget(seconds=minutes * 60)
     steps = StepCounter()
+    extra = [budget, steps]
+    if config["decay"]:  # anneal to a tenth of the rate over the budget
+        extra.append(WallClockDecay(minutes * 60, schedule=config["decay"]))
     fit(
         model,
         data,
@@ -89,7 +100,7 @@ def train(config: dict, corpus, minutes: float, seed: int):
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         clipnorm=1.0,
         early_stopping=None,
-        callbacks=[budget, steps],
+        callbacks=extra,
         verbose=0,
     )
     return model, steps.count, budget.elapsed
@@ -186,14 +197,16 @@ def main(argv=None) -> int:
             first_model, first_speed = model, speed
 
     print(
-        "| config | cell | units | emb | lr | seq | batch | minutes | steps | "
-        "validation bits/char | gen chars/s (1k) | gen chars/s (4k) | 4k/1k per char |"
+        "| config | cell | units | emb | lr | lr decay | seq | batch | minutes | "
+        "steps | validation bits/char | gen chars/s (1k) | gen chars/s (4k) | "
+        "4k/1k per char |"
     )
-    print("|" + "---|" * 13)
+    print("|" + "---|" * 14)
     for name, c, minutes, steps, bpc, speed, ratio in rows:
         print(
             f"| {name} | {c['cell']} | {c['units']} | {c['embedding_dim']} | "
-            f"{c['learning_rate']:g} | {c['seq_len']} | {c['batch_size']} | "
+            f"{c['learning_rate']:g} | {c['decay'] or '-'} | {c['seq_len']} | "
+            f"{c['batch_size']} | "
             f"{minutes:.1f} | {steps} | {bpc:.3f} | {speed[1000]:,.0f} | "
             f"{speed[4000]:,.0f} | {ratio:.2f} |"
         )
@@ -210,6 +223,11 @@ def main(argv=None) -> int:
     if args.reread_full:
         full = reread_seconds(first_model, tokenizer, window=None)
         print(f"| re-read the whole prefix | {full:.2f} | {full / stateful:.0f}x |")
+    sample = generate_text(
+        first_model, tokenizer, PROMPT, 300, temperature=0.8, seed=args.seed
+    )
+    print(f"\n300 characters from {names[0]} (temperature 0.8, seed {args.seed}):\n")
+    print("```\n" + sample + "\n```")
     return 0
 
 

@@ -6,6 +6,8 @@
   deletes its backup of the last good epoch.
 - `TimeBudget` stops training cleanly once a wall-clock budget is spent (the
   "train for 10 minutes" knob of the CLI and the benchmarks).
+- `WallClockDecay` anneals the learning rate over such a budget (cosine or
+  linear in the elapsed time), since the number of steps is not known up front.
 - A private bookkeeping callback restores, on a resumed run, what
   ``BackupAndRestore`` does not: early stopping's memory of the best epoch,
   ``ModelCheckpoint``'s best value, and a ``history.csv`` with one row per epoch.
@@ -25,10 +27,10 @@ from typing import Any
 
 import keras
 
-from rnn_zoo._validation import check_float, check_type
+from rnn_zoo._validation import check_float, check_one_of, check_type
 from rnn_zoo.models.serialization import load_model
 
-__all__ = ["StopOnNaN", "TimeBudget", "TrainingDivergedError"]
+__all__ = ["StopOnNaN", "TimeBudget", "TrainingDivergedError", "WallClockDecay"]
 
 # Written by keras.callbacks.BackupAndRestore into its backup_dir after each epoch.
 _BACKUP_METADATA = "training_metadata.json"
@@ -181,6 +183,74 @@ class TimeBudget(keras.callbacks.Callback):
         if self.elapsed >= self.seconds:
             self.stopped = True
             self.model.stop_training = True
+
+
+class WallClockDecay(keras.callbacks.Callback):
+    """Anneal the learning rate over a wall-clock budget instead of a step count.
+
+    A schedule such as ``keras.optimizers.schedules.CosineDecay`` needs the number
+    of steps in advance; with a time budget (`TimeBudget`) it is not known. This
+    callback sets the optimizer's learning rate before every batch from the
+    fraction ``f`` of ``seconds`` spent since ``on_train_begin``:
+    ``lr = base * (final + (1 - final) * g(f))`` with ``g(f) = (1 + cos(pi f)) / 2``
+    (``"cosine"``) or ``1 - f`` (``"linear"``), and ``base`` the rate the optimizer
+    had when training began. Past the budget the rate stays at ``base * final``.
+    The base rate is put back at ``on_train_end``, so a second ``fit`` starts from
+    it again. Use the same ``seconds`` as the `TimeBudget`.
+
+    Args:
+        seconds: The budget in seconds (> 0).
+        schedule: ``"cosine"`` (default) or ``"linear"``.
+        final: The last learning rate as a fraction of the first, in [0, 1];
+            default 0.1.
+
+    Attributes:
+        learning_rate: The rate set before the last batch (float).
+
+    Raises:
+        ValueError: If ``seconds`` is not positive, ``schedule`` unknown or
+            ``final`` outside [0, 1].
+
+    Example:
+        >>> import keras, numpy as np
+        >>> inputs = keras.Input((3,))
+        >>> model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+        >>> model.compile(keras.optimizers.SGD(0.1), "mse")
+        >>> decay = WallClockDecay(seconds=1e-9, final=0.25)
+        >>> _ = model.fit(np.ones((4, 3)), np.ones((4, 1)), batch_size=2, verbose=0,
+        ...               callbacks=[decay])
+        >>> round(decay.learning_rate, 6)   # budget spent at once: base * final
+        0.025
+        >>> round(float(model.optimizer.learning_rate), 6)   # restored after fit
+        0.1
+    """
+
+    _SCHEDULES = ("cosine", "linear")
+
+    def __init__(self, seconds: float, schedule: str = "cosine", final: float = 0.1):
+        super().__init__()
+        self.seconds = check_float(seconds, "seconds", low=0.0, low_inclusive=False)
+        self.schedule = check_one_of(schedule, "schedule", self._SCHEDULES)
+        self.final = check_float(final, "final", low=0.0, high=1.0)
+        self.learning_rate = float("nan")
+        self._base = float("nan")
+        self._start = 0.0
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+        self._base = float(self.model.optimizer.learning_rate)
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        fraction = min(1.0, (time.perf_counter() - self._start) / self.seconds)
+        if self.schedule == "cosine":
+            shape = 0.5 * (1.0 + math.cos(math.pi * fraction))
+        else:
+            shape = 1.0 - fraction
+        self.learning_rate = self._base * (self.final + (1 - self.final) * shape)
+        self.model.optimizer.learning_rate.assign(self.learning_rate)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self.model.optimizer.learning_rate.assign(self._base)
 
 
 def _diverged_message(

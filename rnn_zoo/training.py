@@ -42,10 +42,18 @@ from rnn_zoo.callbacks import (
     StopOnNaN,
     TimeBudget,
     TrainingDivergedError,
+    WallClockDecay,
     _fit_callbacks,
 )
 
-__all__ = ["set_seed", "fit", "StopOnNaN", "TimeBudget", "TrainingDivergedError"]
+__all__ = [
+    "set_seed",
+    "fit",
+    "StopOnNaN",
+    "TimeBudget",
+    "TrainingDivergedError",
+    "WallClockDecay",
+]
 
 _DEFAULT_BATCH_SIZE = 32
 

@@ -1,0 +1,77 @@
+"""WallClockDecay: the learning rate follows the elapsed share of the budget."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from rnn_zoo import callbacks
+from rnn_zoo.callbacks import WallClockDecay
+
+
+class FakeClock:
+    """perf_counter that advances 10 s per call once started."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 10.0
+        return self.now
+
+
+def _model(learning_rate):
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(keras.optimizers.SGD(learning_rate), "mse")
+    return model
+
+
+class Recorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.rates = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.rates.append(float(self.model.optimizer.learning_rate))
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "linear"])
+def test_rate_follows_the_elapsed_fraction(monkeypatch, schedule):
+    monkeypatch.setattr(callbacks.time, "perf_counter", FakeClock())
+    model = _model(0.2)
+    decay = WallClockDecay(seconds=80.0, schedule=schedule, final=0.1)
+    recorder = Recorder()  # runs after decay: sees the rate it set
+    model.fit(
+        np.ones((12, 2)),
+        np.ones((12, 1)),
+        batch_size=1,
+        verbose=0,
+        callbacks=[decay, recorder],
+    )
+    # clock: on_train_begin at 10 s, then batch k begins at 10 + 10 (k + 1) s
+    fractions = [min(1.0, 10 * (k + 1) / 80) for k in range(12)]
+    if schedule == "cosine":
+        shapes = [0.5 * (1 + math.cos(math.pi * f)) for f in fractions]
+    else:
+        shapes = [1 - f for f in fractions]
+    expected = [0.2 * (0.1 + 0.9 * g) for g in shapes]
+    np.testing.assert_allclose(recorder.rates, expected, rtol=1e-6)
+    assert recorder.rates[-1] == pytest.approx(0.02)  # past the budget: base * final
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.2)  # restored
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"seconds": 0}, "`seconds` must be a number > 0"),
+        ({"seconds": 1, "schedule": "step"}, "`schedule` must be one of"),
+        ({"seconds": 1, "final": 1.5}, "`final` must be a number in"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        WallClockDecay(**kwargs)
