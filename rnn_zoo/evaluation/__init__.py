@@ -13,6 +13,8 @@
   ``attention_alignment_accuracy``.
 - ``per_step``: ``tag_accuracy``, ``padding_gap``, ``prefix_predictions`` (models
   with an output at every step: tagging, and the leak of a bidirectional one).
+- ``bidirectional``: ``tagging_configs`` (same-budget uni/bidirectional
+  taggers), ``train_step_forecaster``, ``leak_scores`` (notebook 07).
 - ``long_memory``: ``train_memory_task``, ``compare_cells`` (SimpleRNN vs LSTM vs
   GRU on the adding problem and the copy task as the length grows).
 - ``arithmetic``: ``accuracy_by_digits``, ``no_carry_answers`` (scoring adders).
@@ -72,6 +74,10 @@ _LAZY: dict[str, str | None] = {
     "tag_accuracy": "per_step",
     "padding_gap": "per_step",
     "prefix_predictions": "per_step",
+    # bidirectional
+    "tagging_configs": "bidirectional",
+    "train_step_forecaster": "bidirectional",
+    "leak_scores": "bidirectional",
     # arithmetic
     "accuracy_by_digits": "arithmetic",
     "no_carry_answers": "arithmetic",
