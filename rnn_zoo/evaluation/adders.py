@@ -138,6 +138,8 @@ def train_adder(
     units: int = 128,
     embedding_dim: int = 16,
     cell: str = "lstm",
+    attention: str | None = None,
+    encoder_bidirectional: bool = False,
     learning_rate: float = 5e-3,
     test: AdditionProblems | None = None,
     time_budget: float | None = None,
@@ -147,10 +149,11 @@ def train_adder(
 ) -> AdderRun:
     """Train one encoder-decoder to add and score it by operand length.
 
-    The model is ``build_seq2seq(attention=None, encoder_bidirectional=False)``:
-    the encoder reads the question left to right and hands its final state to
-    the decoder, which writes the answer one digit at a time (teacher forcing
-    in training, greedy decoding in the test). Training runs the ``max_digits``
+    By default the model is ``build_seq2seq(attention=None,
+    encoder_bidirectional=False)``: the encoder reads the question left to
+    right and hands its final state to the decoder, which writes the answer one
+    digit at a time (teacher forcing in training, greedy decoding in the
+    test). Training runs the ``max_digits``
     stages of ``make_addition_curriculum(steps_per_stage * batch_size, ...)``
     in order, one pass over fresh problems each (Adam, gradient clipping at
     norm 1), so every recipe takes ``max_digits * steps_per_stage`` steps.
@@ -166,6 +169,10 @@ def train_adder(
         units: Encoder and decoder units. Default 128.
         embedding_dim: Default 16.
         cell: ``"lstm"`` (default) or ``"gru"``.
+        attention: None (default: the plain encoder-decoder), ``"bahdanau"``
+            or ``"luong"`` (see ``build_seq2seq``).
+        encoder_bidirectional: Whether the encoder also reads right to left
+            (then the decoder has ``2 * units``). Default False.
         learning_rate: Adam's learning rate. Default 5e-3.
         test: Unreversed test problems; None (default) uses
             ``addition_test_set(max_digits, 200)``. Lengths above
@@ -222,8 +229,8 @@ def train_adder(
         ["0123456789"],
         max_source_length=2 * (max_digits + 1) + 1,
         max_target_length=max_digits + 3,
-        attention=None,
-        encoder_bidirectional=False,
+        attention=attention,
+        encoder_bidirectional=encoder_bidirectional,
         cell=cell,
         units=units,
         embedding_dim=embedding_dim,
