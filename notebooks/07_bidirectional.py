@@ -45,7 +45,6 @@
 # ## Setup
 
 # %%
-import functools
 import time
 
 import numpy as np
@@ -85,7 +84,6 @@ print(setup_notebook(SEED))
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from rnn_zoo import fit, set_seed  # noqa: E402
 from rnn_zoo.datasets import (  # noqa: E402
     TAG_NAMES,
     forward_only_ceiling,
@@ -93,16 +91,14 @@ from rnn_zoo.datasets import (  # noqa: E402
     make_tagging_task,
 )
 from rnn_zoo.evaluation import (  # noqa: E402
+    leak_scores,
     padding_gap,
     prefix_predictions,
     tag_accuracy,
+    tagging_configs,
+    train_step_forecaster,
 )
 from rnn_zoo.experiments import clearly_better, compare_runs, summarize_runs  # noqa: E402
-from rnn_zoo.models import (  # noqa: E402
-    build_sequence_tagger,
-    build_step_regressor,
-    units_for_budget,
-)
 from rnn_zoo.plotting import plot_runs  # noqa: E402
 
 # %% [markdown]
@@ -116,22 +112,14 @@ from rnn_zoo.plotting import plot_runs  # noqa: E402
 # miniature: "book" is a noun or a verb depending on the words around it.
 
 # %%
-train = make_tagging_task(
-    N_TRAIN,
+task = dict(
     min_length=MIN_LENGTH,
     max_length=MAX_LENGTH,
     n_symbols=N_SYMBOLS,
     lookahead=LOOKAHEAD,
-    seed=SEED,
 )
-test = make_tagging_task(
-    N_TEST,
-    min_length=MIN_LENGTH,
-    max_length=MAX_LENGTH,
-    n_symbols=N_SYMBOLS,
-    lookahead=LOOKAHEAD,
-    seed=SEED + 1,
-)
+train = make_tagging_task(N_TRAIN, seed=SEED, **task)
+test = make_tagging_task(N_TEST, seed=SEED + 1, **task)
 row = int(np.argmin(test.lengths))  # a short row, to show its padding
 display(
     pd.DataFrame(
@@ -165,12 +153,7 @@ display(
 counts = np.bincount(train.tags[train.tags > 0], minlength=len(TAG_NAMES))
 majority_tag = int(np.argmax(counts))
 majority = tag_accuracy(test.tags, np.full_like(test.tags, majority_tag))
-ceiling = forward_only_ceiling(
-    min_length=MIN_LENGTH,
-    max_length=MAX_LENGTH,
-    n_symbols=N_SYMBOLS,
-    lookahead=LOOKAHEAD,
-)
+ceiling = forward_only_ceiling(**task)
 display(
     Markdown(
         f"- Majority tag (**{TAG_NAMES[majority_tag]}**): test accuracy "
@@ -192,22 +175,18 @@ display(
 # `Dense` of tag logits at every step.
 
 # %%
-build = functools.partial(
-    build_sequence_tagger,
+build, all_configs = tagging_configs(
     N_SYMBOLS + 1,
     len(TAG_NAMES),
-    embedding_dim=EMBEDDING_DIM,
+    units=UNITS,
+    merge_modes=MERGE_MODES,
     cell=CELL,
+    embedding_dim=EMBEDDING_DIM,
 )
-uni_params = build(units=UNITS).count_params()
-BI_UNITS = units_for_budget(
-    lambda units: build(units=units, bidirectional=True), uni_params
-)
-configs = {
-    "unidirectional": {"units": UNITS},
-    "bidirectional": {"units": BI_UNITS, "bidirectional": True},
-}
+configs = {name: all_configs[name] for name in ("unidirectional", "bidirectional")}
+BI_UNITS = configs["bidirectional"]["units"]
 params = {name: build(**settings).count_params() for name, settings in configs.items()}
+uni_params = params["unidirectional"]
 display(
     Markdown(
         f"Unidirectional {CELL.upper()}, {UNITS} units: **{params['unidirectional']:,}"
@@ -219,24 +198,17 @@ display(
 )
 
 # %%
-fit_options = dict(
+common = dict(  # the same for every run of this notebook
+    build=build,
+    train=(train.tokens, train.tags),
+    validation=(test.tokens, test.tags),
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],  # masked: padded steps do not count
     batch_size=BATCH_SIZE,
     learning_rate=LEARNING_RATE,
     seconds=TIME_BUDGET,
 )
-runs = compare_runs(
-    configs,
-    SEEDS,
-    EPOCHS,
-    build=build,
-    train=(train.tokens, train.tags),
-    validation=(test.tokens, test.tags),
-    history=True,
-    keep_models=True,
-    **fit_options,
-)
+runs = compare_runs(configs, SEEDS, EPOCHS, history=True, keep_models=True, **common)
 
 
 # %%
@@ -327,28 +299,14 @@ display(
 # (`concat` is the bidirectional run above).
 
 # %%
-merge_configs = {
-    f"bi-{mode}": {"units": BI_UNITS, "bidirectional": True, "merge_mode": mode}
-    for mode in MERGE_MODES
-    if mode != "concat"
-}
-merge_runs = compare_runs(
-    merge_configs,
-    SEEDS,
-    EPOCHS,
-    build=build,
-    train=(train.tokens, train.tags),
-    validation=(test.tokens, test.tags),
-    history=True,
-    **fit_options,
+merge_configs = {k: v for k, v in all_configs.items() if k.startswith("bi-")}
+other_runs = (
+    compare_runs(merge_configs, SEEDS, EPOCHS, **common) if merge_configs else None
 )
+concat_runs = runs[runs["config"] == "bidirectional"].assign(config="bi-concat")
 merge_runs = pd.concat(
-    [
-        runs[runs["config"] == "bidirectional"].assign(config="bi-concat"),
-        merge_runs,
-    ],
-    ignore_index=True,
-).drop(columns="model")
+    [concat_runs.drop(columns=["model", "history"]), other_runs], ignore_index=True
+)
 merge_table = accuracy_table(merge_runs)
 display(merge_table.style.format("{:.3f}", subset=["mean", "std", "min", "max"]))
 fig = plot_runs(
@@ -467,17 +425,15 @@ X_test, y_test = waves_test[:, :-1], waves_test[:, 1:]
 forecasters = {}
 for name, bidirectional in (("unidirectional", False), ("bidirectional", True)):
     print(f"--- {name}")
-    set_seed(SEED)
-    forecasters[name] = build_step_regressor(
-        1, units=FORECAST_UNITS, cell=CELL, bidirectional=bidirectional
-    )
-    fit(
-        forecasters[name],
-        (X, y),
+    forecasters[name] = train_step_forecaster(
+        X,
+        y,
+        bidirectional=bidirectional,
+        seed=SEED,
+        units=FORECAST_UNITS,
+        cell=CELL,
         epochs=FORECAST_EPOCHS,
-        loss="mse",
         learning_rate=LEARNING_RATE,
-        early_stopping=None,
         verbose=2,
     )
 
@@ -485,21 +441,16 @@ for name, bidirectional in (("unidirectional", False), ("bidirectional", True)):
 # **The leaky evaluation** feeds each test series whole, as in training, and
 # scores the prediction at every step. **The honest evaluation** is what
 # forecasting means: at step $t$ the model gets $x_1 \dots x_t$ only, because
-# $x_{t+1}$ has not happened yet (`rnn_zoo.evaluation.prefix_predictions` runs the
-# model once per prefix and keeps the last step).
+# $x_{t+1}$ has not happened yet (`rnn_zoo.evaluation.leak_scores` scores both;
+# the honest one runs the model once per prefix and keeps the last step, with
+# `prefix_predictions`).
 
 
 # %%
-def mse(prediction):
-    return float(np.mean((prediction - y_test) ** 2))
-
-
-forecast = {"persistence": mse(X_test)}
-predictions = {}
+forecast = {"persistence": float(np.mean((X_test - y_test) ** 2))}
 for name, model in forecasters.items():
-    predictions[f"{name}, leaky"] = keras.ops.convert_to_numpy(model(X_test))
-    predictions[f"{name}, honest"] = prefix_predictions(model, X_test, start=0)
-forecast.update({name: mse(p) for name, p in predictions.items()})
+    for kind, score in leak_scores(model, X_test, y_test).items():
+        forecast[f"{name}, {kind}"] = score
 floor = NOISE**2
 display(
     pd.Series(forecast, name="test MSE")
@@ -509,17 +460,21 @@ display(
 )
 
 # %%
-series = 0
+one = X_test[:1]  # the first test series
+curves = {
+    "unidirectional": prefix_predictions(forecasters["unidirectional"], one, start=0),
+    "bidirectional, leaky": keras.ops.convert_to_numpy(
+        forecasters["bidirectional"](one)
+    ),
+    "bidirectional, honest": prefix_predictions(
+        forecasters["bidirectional"], one, start=0
+    ),
+}
 steps = np.arange(1, SERIES_LENGTH + 1)
 fig, ax = plt.subplots()
-ax.plot(steps, y_test[series, :, 0], "k.", label="next value (truth)")
-styles = {
-    "unidirectional, honest": "-",
-    "bidirectional, leaky": "--",
-    "bidirectional, honest": "-",
-}
-for name, style in styles.items():
-    ax.plot(steps, predictions[name][series, :, 0], style, label=name)
+ax.plot(steps, y_test[0, :, 0], "k.", label="next value (truth)")
+for name, curve in curves.items():
+    ax.plot(steps, curve[0, :, 0], "--" if "leaky" in name else "-", label=name)
 ax.set(
     title="One test series: the next value predicted at every step",
     xlabel="time step",
