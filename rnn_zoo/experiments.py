@@ -179,7 +179,8 @@ def _run_one(
     elif common["test"] is not None:
         row["test_loss"] = math.nan
     if probe is not None:
-        row["max_grad_norm"] = max(probe.norms, default=math.nan)
+        finite = [norm for norm in probe.norms if math.isfinite(norm)]
+        row["max_grad_norm"] = max(finite, default=math.nan)
     if options["history"]:
         row["history"] = log.history
         if probe is not None:
@@ -263,7 +264,8 @@ def compare_runs(
         ``stopped_by_time``, ``params``, ``final_<metric>`` for every logged
         metric (``final_loss``, ``final_val_loss``, ...; NaN for a diverged
         run), ``best_<monitor>`` and ``best_epoch`` (1-based; 0 if no finite
-        value), plus ``test_loss``, ``max_grad_norm``, ``history``,
+        value), plus ``test_loss``, ``max_grad_norm`` (the largest finite
+        norm measured), ``history``,
         ``grad_norms`` and ``model`` when asked for.
 
     Raises:
