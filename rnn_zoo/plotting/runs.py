@@ -15,11 +15,13 @@ Returns the matplotlib ``Figure``; imports matplotlib, not TensorFlow.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from rnn_zoo._validation import check_type, error_message
 
@@ -70,6 +72,7 @@ def _plot_curves(ax, runs, metric, log_scale):
         if len(curves) > 1:
             low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
             ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs, trials
     if log_scale:
         ax.set_yscale("log")
 
@@ -98,7 +101,8 @@ def _plot_points(ax, runs, metric, log_scale):
                 label="mean over seeds" if i == 0 else None,
             )
         failed = len(values) - len(finite)
-        labels.append(config + (f"\n({failed} diverged)" if failed else ""))
+        name = textwrap.fill(config, 14)  # long names wrap instead of overlapping
+        labels.append(name + (f"\n({failed} diverged)" if failed else ""))
     ax.set_xticks(range(len(names)), labels)
     ax.set_xlim(-0.6, len(names) - 0.4)
     if log_scale:

@@ -86,3 +86,12 @@ def test_bad_input_names_the_argument():
         plot_runs(RUNS, "accuracy")
     with pytest.raises(ValueError, match="Pass history=True"):
         plot_runs(RUNS.drop(columns="history"), "val_loss")
+
+
+def test_long_names_wrap_and_epochs_are_whole_numbers():
+    runs = RUNS.assign(config=["Glorot/Xavier uniform"] * 2 + ["sgd"] * 2)
+    ax = plot_runs(runs, "test_loss").axes[0]
+    assert ax.get_xticklabels()[0].get_text() == "Glorot/Xavier\nuniform"
+    ax = plot_runs(RUNS, "val_loss").axes[0]
+    ticks = [t for t in ax.get_xticks() if 1 <= t <= 3]
+    assert ticks == [1.0, 2.0, 3.0]
