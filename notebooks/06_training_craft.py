@@ -656,7 +656,7 @@ record_results(
             ("clip", clip_runs),
             ("optimizers", opt_runs),
             ("dropout", drop_runs),
-            ("early_stopping", es_runs),
+            ("early_stopping", last_vs_best),
             ("search", search_runs),
         )
     },

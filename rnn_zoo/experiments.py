@@ -482,8 +482,9 @@ def describe_difference(
 
     The sentence gives each configuration's mean and range over seeds and says
     either that one beat the other on every seed (`clearly_better`) or that
-    the ranges overlap, so the difference is not shown. Diverged runs are
-    counted in the sentence.
+    the ranges overlap, so the difference is not shown. With a single seed of
+    either configuration there is no spread, so it says the difference is not
+    shown. Diverged runs are counted in the sentence.
 
     Args:
         runs: A DataFrame from `compare_runs`.
@@ -520,17 +521,24 @@ def describe_difference(
 
     def numbers(name: str, with_metric: bool) -> str:
         row = summary.loc[name]
+        seeds = int(row["runs"])
         text = (
             (f"{metric} " if with_metric else "")
             + f"{row['mean']:.{digits}g}, range {row['min']:.{digits}g}–"
             + f"{row['max']:.{digits}g}"
         )
         if with_metric:
-            text += f" over {int(row['runs'])} seeds"
+            text += f" over {seeds} seed{'s' if seeds != 1 else ''}"
         if row["diverged"]:
             text += f"; {int(row['diverged'])} diverged"
         return text
 
+    if min(summary.loc[[first, second], "runs"]) < 2:
+        return (
+            f"**{first}** ({numbers(first, True)}) and **{second}** "
+            f"({numbers(second, False)}): with one seed there is no spread to "
+            "judge by, so the difference is not shown."
+        )
     if winner is None:
         return (
             f"**{first}** ({numbers(first, True)}) and **{second}** "

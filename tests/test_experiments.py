@@ -270,6 +270,12 @@ def test_describe_difference_says_not_shown_when_ranges_overlap():
     assert "(0.55, range 0.5–0.6; 1 diverged)" in describe_difference(
         diverged, "loss", "a", "b"
     )
+    one_seed = RUNS.iloc[[0, 3]]
+    assert describe_difference(one_seed, "loss", "a", "b") == (
+        "**a** (loss 1, range 1–1 over 1 seed) and **b** (0.5, range 0.5–0.5): "
+        "with one seed there is no spread to judge by, so the difference is not "
+        "shown."
+    )
     with pytest.raises(ValueError, match="`digits` must be a positive integer"):
         describe_difference(RUNS, "loss", "a", "b", digits=0)
 

@@ -83,6 +83,10 @@ def verdicts_are_the_numbers(results):
     assert words["search"] == describe_difference(
         search, "best_val_loss", "random", "bayesian"
     )
+    last_vs_best = frame(runs["early_stopping"], "test_loss")
+    assert words["early_stopping"] == describe_difference(
+        last_vs_best, "test_loss", *dict.fromkeys(last_vs_best["config"])
+    )
     for section in ("init", "clip", "optimizers", "dropout", "early_stopping"):
         text = words[section]
         assert "beat" in text or "the difference is not shown" in text
