@@ -221,7 +221,7 @@ display(
         axis=1,
     )
     .fillna(0)
-    .T.rename(columns=lambda k: f"{k} digits")
+    .T.rename(columns=lambda k: f"{k} digit{'s' if k > 1 else ''}")
     .style.format("{:.0%}")
 )
 
@@ -293,7 +293,7 @@ ax.plot(list(baseline), list(baseline.values()), "k--", label="no-carry rule")
 ax.axvline(MAX_DIGITS + 0.5, color="0.5", linestyle=":", label="trained up to here")
 ax.set_xticks(list(lengths))
 ax.set_ylim(-0.02, 1.02)
-ax.legend()
+ax.legend(loc="lower left")
 plt.show()
 
 summary = pd.concat(
@@ -313,7 +313,8 @@ table = (
     .reindex(names)
 )
 table.columns = [
-    f"{k} digits" + (" (untrained)" if k > MAX_DIGITS else "") for k in lengths
+    f"{k} digit{'s' if k > 1 else ''}" + (" (untrained)" if k > MAX_DIGITS else "")
+    for k in lengths
 ]
 table.loc["no-carry rule"] = [f"{baseline[k]:.1%}" for k in lengths]
 display(table)
@@ -329,7 +330,10 @@ beats = [k for k in lengths[:-1] if summary.loc[(k, best), "min"] > baseline[k]]
 display(
     Markdown(
         f"The best recipe at {MAX_DIGITS} digits, **{best}**, gets "
-        + ", ".join(f"{mean.loc[best, k]:.1%} ({k} digits)" for k in lengths[:-1])
+        + ", ".join(
+            f"{mean.loc[best, k]:.1%} ({k} digit{'s' if k > 1 else ''})"
+            for k in lengths[:-1]
+        )
         + " against the no-carry rule's "
         + ", ".join(f"{baseline[k]:.1%}" for k in lengths[:-1])
         + ". Every seed of it beats the rule at "
@@ -341,6 +345,23 @@ display(
         + f". Accuracy {'falls' if falls else 'does not fall'} with the number "
         f"of digits: {mean.loc[best, 1]:.1%} at 1 digit, "
         f"{mean.loc[best, MAX_DIGITS]:.1%} at {MAX_DIGITS}."
+    )
+)
+below = [
+    f"{name} at {k} digit{'s' if k > 1 else ''} ({mean.loc[name, k]:.1%} vs "
+    f"{baseline[k]:.1%})"
+    for name in names
+    for k in lengths[:-1]
+    if mean.loc[name, k] < baseline[k]
+]
+display(
+    Markdown(
+        "Below the no-carry rule on average: "
+        + (
+            "; ".join(below) + ". There the model has not learned to carry."
+            if below
+            else "no recipe at any trained length."
+        )
     )
 )
 
@@ -469,9 +490,10 @@ lengths_out = pd.Series([len(o) for o in outputs]).value_counts(normalize=True)
 generalises = mean[next_digit].max()
 display(
     Markdown(
-        f"At {next_digit} digits the best recipe gets **{generalises:.1%}** of the "
-        f"sums exactly right (against {mean.loc[best, MAX_DIGITS]:.1%} at "
-        f"{MAX_DIGITS} digits), and the no-carry rule {baseline[next_digit]:.1%}. "
+        f"At {next_digit} digits no recipe gets more than **{generalises:.1%}** "
+        f"of the sums exactly right on average (the best one at {MAX_DIGITS} "
+        f"digits, {best}, got {mean.loc[best, MAX_DIGITS]:.1%} there); the "
+        f"no-carry rule gets {baseline[next_digit]:.1%}. "
         + (
             "So **no**: the model does not generalise to one more digit; it does "
             "no better than a rule that cannot carry. "
