@@ -67,7 +67,7 @@ def tagging_scores(results):
         assert row["mean"] == pytest.approx(np.mean(values))
     merge_words = results["merge_words"]
     best = max(results["merge"], key=lambda row: row["mean"])
-    assert f"Best mean: **{best['config']}** ({best['mean']:.3f}" in merge_words
+    assert f"Best mean: **{best['config']}** ({best['mean']:.4f}" in merge_words
 
 
 def masking(results):
