@@ -28,12 +28,12 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import platform
 import time
 
 import numpy as np
+from craft_options import parse_sizes
 
 from rnn_zoo.notebook import quiet_import_tensorflow
 
@@ -63,20 +63,6 @@ QUICK = dict(
 )
 TASK = dict(min_length=8, max_length=20, n_symbols=8, lookahead=1)
 MERGE_MODES = ["concat", "sum", "ave", "mul"]
-
-
-def parse(argv):
-    parser = argparse.ArgumentParser(
-        prog="craft.py bidirectional", description=__doc__.splitlines()[0]
-    )
-    for name, default in DEFAULTS.items():
-        kind = float if isinstance(default, float) else int
-        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=default)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, smoke test")
-    args = parser.parse_args(argv)
-    if args.quick:
-        vars(args).update(QUICK)
-    return args
 
 
 def tagging(args, seeds):
@@ -264,7 +250,13 @@ def claims(table, runs, gaps, ceiling, n_tags, rows, persistence, floor):
 
 
 def main(argv=None) -> int:
-    args = parse(argv)
+    args = parse_sizes(
+        argv,
+        prog="craft.py bidirectional",
+        doc=__doc__,
+        defaults=DEFAULTS,
+        quick=QUICK,
+    )
     quiet_import_tensorflow()
     seeds = list(range(args.seeds))
     start = time.perf_counter()
