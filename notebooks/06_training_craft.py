@@ -275,8 +275,12 @@ display(
         f"The zeros-initialised LSTM ends with a mean test MSE of "
         f"{init_means['zeros']:.4f} (baseline {baseline:.4f}) and its recurrent "
         f"kernel uses {directions['zeros']:.1f} directions on average, against "
-        f"{directions['orthogonal']:.1f} for "
-        "orthogonal: units that start alike stay alike."
+        f"{directions['orthogonal']:.1f} for orthogonal"
+        + (
+            ": units that start alike stay alike."
+            if directions["zeros"] < directions["orthogonal"]
+            else "."
+        )
     )
 )
 
@@ -502,7 +506,7 @@ display(
         + ". Fused cuDNN kernel possible (on a GPU): "
         + ", ".join(f"{n} {'yes' if fused[n] else 'no'}" for n in drop_names)
         + ". On a CPU there is no fused kernel to lose; on a GPU recurrent dropout "
-        "falls back to the generic loop, typically several times slower."
+        "falls back to the generic step-by-step loop (not measured here)."
     )
 )
 
@@ -531,6 +535,10 @@ es_table = summary_table(last_vs_best, ("test_loss", "epochs"))
 display(es_table.style.format("{:.4f}").set_caption("Test MSE and epochs run"))
 es_names = list(dict.fromkeys(last_vs_best["config"]))
 es_words = describe_difference(last_vs_best, "test_loss", *es_names)
+last_test = drop_runs[drop_runs["config"] == drop_names[0]]["test_loss"].to_numpy()
+early_worse = (es_runs["test_loss"].to_numpy() > last_test) & (
+    es_runs["epochs"].to_numpy() < DROP_EPOCHS
+)
 display(
     Markdown(
         f"- {es_words}\n"
@@ -538,6 +546,14 @@ display(
         f"instead of {DROP_EPOCHS} (best epoch: "
         + ", ".join(str(e) for e in es_runs["best_epoch"])
         + ")."
+        + (
+            f"\n- With seed(s) {es_runs['seed'][early_worse].tolist()} it stopped "
+            "early and did worse than the last epoch: the validation loss sat on a "
+            f"plateau for {PATIENCE} epochs before the model found the task, and "
+            "a patience that short took the plateau for the end."
+            if early_worse.any()
+            else ""
+        )
     )
 )
 
