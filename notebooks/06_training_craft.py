@@ -606,7 +606,7 @@ display(
             for r in search_runs.itertuples()
         ]
     )
-    .style.format({"learning_rate": "{:.4f}"})
+    .style.format({"units": "{:.0f}", "learning_rate": "{:.4f}"})
     .set_caption("Best settings found")
 )
 search_words = describe_difference(search_runs, "best_val_loss", "random", "bayesian")

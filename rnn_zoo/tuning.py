@@ -18,12 +18,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import keras
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
 
 try:
     import keras_tuner
@@ -193,8 +195,11 @@ def search_hyperparameters(
             **extra,
         )
         # each trial is a new model, which retraces; verbose=0 also keeps
-        # KerasTuner from printing (and, in a notebook, clearing) per trial
-        with quiet_retracing_warnings():
+        # KerasTuner from printing (and, in a notebook, clearing) per trial; the
+        # Gaussian process (scikit-learn) warns when a length scale reaches its
+        # bound, which with a handful of trials is expected and harmless
+        with quiet_retracing_warnings(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
             tuner.search(
                 *train,
                 validation_data=tuple(validation),

@@ -25,7 +25,10 @@ def frame(records, metric):
 
 
 def test_notebook_06_records_consistent_results(run_notebook):
-    results, _ = run_notebook("06_training_craft")
+    results, nb = run_notebook("06_training_craft")
+    # not even a deliberate warning: KerasTuner's Gaussian process is kept quiet
+    streams = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in streams if o.get("name") == "stderr"]
     zeros_cannot_learn(results)
     comparisons_have_one_row_per_config_and_seed(results["runs"])
     verdicts_are_the_numbers(results)
