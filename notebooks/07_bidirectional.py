@@ -240,7 +240,8 @@ fig = plot_runs(
 ax = fig.axes[0]
 ax.axhline(ceiling, color="black", linestyle="--", label="forward-only ceiling")
 ax.axhline(majority, color="grey", linestyle=":", label="majority tag")
-ax.legend(loc="center right")
+ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the plot
+fig.tight_layout()
 
 # %%
 winner = clearly_better(
@@ -481,13 +482,15 @@ steps = np.arange(1, SERIES_LENGTH + 1)
 fig, ax = plt.subplots()
 ax.plot(steps, y_test[0, :, 0], "k.", label="next value (truth)")
 for name, curve in curves.items():
-    ax.plot(steps, curve[0, :, 0], "--" if "leaky" in name else "-", label=name)
+    style = "--" if name == "bidirectional, leaky" else "-"
+    ax.plot(steps, curve[0, :, 0], style, label=name)
 ax.set(
     title="One test series: the next value predicted at every step",
     xlabel="time step",
     ylabel="value (unitless)",
 )
-ax.legend()
+ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the plot
+fig.tight_layout()
 
 # %%
 bi_leaky, bi_honest = (
