@@ -154,6 +154,18 @@ def summary_table(runs, columns=("test_loss",), totals=()):
     return table
 
 
+def verdicts(runs, first=None, metric="test_loss"):
+    """`first` (default: the lowest mean) against every other config, as bullets."""
+    means = summarize_runs(runs, metric)["mean"]
+    first = means.idxmin() if first is None else first
+    lines = [
+        f"- {describe_difference(runs, metric, first, other)}"
+        for other in means.index
+        if other != first
+    ]
+    return first, "\n".join(lines)
+
+
 # %% [markdown]
 # ## 1. Initialisation: zeros, a constant, Glorot/Xavier, orthogonal
 #
@@ -260,15 +272,9 @@ for ax, (metric, (what, how)) in zip(axes, panels.items(), strict=True):
 fig.tight_layout()
 
 # %%
-init_names = list(INIT_CONFIGS)
 init_means = summarize_runs(init_runs, "test_loss")["mean"]
 directions = summarize_runs(init_runs, "directions used")["mean"]
-init_best = init_means.idxmin()
-init_words = "\n".join(
-    f"- {describe_difference(init_runs, 'test_loss', init_best, other)}"
-    for other in init_names
-    if other != init_best
-)
+init_best, init_words = verdicts(init_runs)
 display(
     Markdown(
         f"Lowest mean test MSE: **{init_best}**.\n\n{init_words}\n\n"
@@ -357,13 +363,9 @@ fig.tight_layout()
 
 # %%
 clip_names = list(CLIP_CONFIGS)
-clip_words = (
-    "\n".join(
-        f"- {describe_difference(clip_runs, 'test_loss', clip_names[0], other)}"
-        for other in clip_names[1:]
-    )
-    + "\n"
-    + (f"- {describe_difference(clip_runs, 'test_loss', clip_names[1], clip_names[2])}")
+_, clip_words = verdicts(clip_runs, clip_names[0])
+clip_words += (
+    f"\n- {describe_difference(clip_runs, 'test_loss', clip_names[1], clip_names[2])}"
 )
 no_clip = clip_runs[clip_runs["config"] == clip_names[0]]
 display(
@@ -406,13 +408,7 @@ plot_runs(
 plt.axhline(baseline, color="0.5", linestyle="--", label="baseline")
 plt.legend()
 # %%
-opt_means = summarize_runs(opt_runs, "test_loss")["mean"]
-opt_best = opt_means.idxmin()
-opt_words = "\n".join(
-    f"- {describe_difference(opt_runs, 'test_loss', opt_best, other)}"
-    for other in OPTIMIZER_CONFIGS
-    if other != opt_best
-)
+opt_best, opt_words = verdicts(opt_runs)
 display(Markdown(f"Lowest mean test MSE: **{opt_best}**.\n\n{opt_words}"))
 
 # %% [markdown]
@@ -495,10 +491,7 @@ fused = {
     name: fused_kernel_report(build_deep(**s)).all_fused
     for name, s in DROPOUT_CONFIGS.items()
 }
-drop_words = "\n".join(
-    f"- {describe_difference(drop_runs, 'test_loss', drop_names[0], other)}"
-    for other in drop_names[1:]
-)
+_, drop_words = verdicts(drop_runs, drop_names[0])
 display(
     Markdown(
         f"{drop_words}\n- Time per epoch on this machine: "
