@@ -293,7 +293,7 @@ ax.plot(list(baseline), list(baseline.values()), "k--", label="no-carry rule")
 ax.axvline(MAX_DIGITS + 0.5, color="0.5", linestyle=":", label="trained up to here")
 ax.set_xticks(list(lengths))
 ax.set_ylim(-0.02, 1.02)
-ax.legend(loc="lower left")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the bands
 plt.show()
 
 summary = pd.concat(
@@ -527,8 +527,13 @@ display(
         + " for the rule that never carries"
         + ("; accuracy falls as the numbers grow.\n" if falls else ".\n")
         + f"- Input reversal on {MAX_DIGITS}-digit sums: {rev_text}.\n"
-        f"- The {CURRICULUM} curriculum (short numbers first) against none, both "
-        f"reversed: {cur_text}.\n"
+        f"- The {CURRICULUM} curriculum ("
+        + (
+            "short numbers first"
+            if CURRICULUM == "naive"
+            else "short numbers first, half of each stage mixed with all lengths"
+        )
+        + f") against none, both reversed: {cur_text}.\n"
         f"- One digit more than in training: at most **{generalises:.1%}** exact "
         f"match (the no-carry rule: {baseline[next_digit]:.1%})"
         + (
