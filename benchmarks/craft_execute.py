@@ -21,16 +21,17 @@ and whether it holds ("clearly" = the ranges over seeds do not overlap,
    is no better than the no-carry rule there.
 
 Usage:
-    python benchmarks/craft.py execute                 # about 25 minutes, 2 cores
+    python benchmarks/craft.py execute                 # 12 models of 1,800 steps
     python benchmarks/craft.py execute --steps-per-stage 1000 --seeds 5
     python benchmarks/craft.py execute --quick         # a smoke test, ~1 minute
 """
 
 from __future__ import annotations
 
-import argparse
 import platform
 import time
+
+from craft_options import parse_sizes
 
 from rnn_zoo.notebook import quiet_import_tensorflow
 
@@ -60,20 +61,6 @@ RECIPES = {
     "reversed + naive": {"reverse": True, "curriculum": "naive"},
     "reversed + combined": {"reverse": True, "curriculum": "combined"},
 }
-
-
-def parse(argv):
-    parser = argparse.ArgumentParser(
-        prog="craft.py execute", description=__doc__.splitlines()[0]
-    )
-    for name, default in DEFAULTS.items():
-        kind = float if isinstance(default, float) else int
-        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=default)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, smoke test")
-    args = parser.parse_args(argv)
-    if args.quick:
-        vars(args).update(QUICK)
-    return args
 
 
 def spread(values) -> str:
@@ -144,7 +131,7 @@ def claims(frame, baseline, max_digits) -> list[tuple[str, str, bool | str]]:
         (
             "every recipe beats the no-carry rule on every seed, every trained length",
             f"smallest margin {100 * margins[weakest]:+.1f} points "
-            f"({weakest[0]}, {weakest[1]} digits)",
+            f"({weakest[0]}, {weakest[1]} digit{'s' if weakest[1] > 1 else ''})",
             margins[weakest] > 0,
         )
     )
@@ -178,7 +165,9 @@ def claims(frame, baseline, max_digits) -> list[tuple[str, str, bool | str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse(argv)
+    args = parse_sizes(
+        argv, prog="craft.py execute", doc=__doc__, defaults=DEFAULTS, quick=QUICK
+    )
     quiet_import_tensorflow()
     from rnn_zoo.evaluation import (
         accuracy_by_digits,
