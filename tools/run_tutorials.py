@@ -27,6 +27,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,12 @@ def execute(
             "interrupt_on_timeout": True,
         }
     error = ""
+    kernel = {"transport": KERNEL_TRANSPORT}
+    sockets = tempfile.TemporaryDirectory(prefix="rnn-zoo-kernel-")
+    if KERNEL_TRANSPORT == "ipc":
+        # the socket files go to a private folder (not the notebook's), so two
+        # runs at the same time never pick the same names
+        kernel["ip"] = os.path.join(sockets.name, "kernel")
     try:
         papermill.execute_notebook(
             str(path),
@@ -109,11 +116,13 @@ def execute(
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            config=Config(KernelManager={"transport": KERNEL_TRANSPORT}),
+            config=Config(KernelManager=kernel),
             **limits,
         )
     except Exception as exc:  # noqa: BLE001 - reported, and the next one runs
         error = _first_line(exc)
+    finally:
+        sockets.cleanup()
     seconds = time.perf_counter() - start
     if error and timeout is not None and time.monotonic() >= deadline - 0.5:
         error = f"timed out after {seconds:.0f} s (--timeout {timeout:g})"
