@@ -15,8 +15,10 @@ seed) and one table of claims, each with its numbers and whether it holds:
 3. with ``mask_zero=True`` a padded batch gives its rows' outputs to 1e-5, and
    the same weights without the mask do not (gap above 1e-3), every seed;
 4. the bidirectional forecaster's leaky MSE is below the noise floor and its
-   honest MSE above persistence, every seed; the unidirectional one scores the
-   same both ways.
+   honest MSE above the unidirectional one's, every seed; the unidirectional
+   one scores the same both ways and beats persistence. (Whether the honest
+   bidirectional MSE is also above persistence is shown, not claimed: it is on
+   some seeds only.)
 
 Merge modes are reported, with which pairs differ clearly, not claimed.
 
@@ -229,9 +231,15 @@ def claims(table, runs, gaps, ceiling, n_tags, rows, persistence, floor):
             all(r["leaky"] < floor for r in bi_rows),
         ),
         (
-            "bidirectional forecaster: honest MSE above persistence",
-            ", ".join(f"{r['honest']:.4f}" for r in bi_rows) + f" vs {persistence:.4f}",
-            all(r["honest"] > persistence for r in bi_rows),
+            "bidirectional forecaster: honest MSE above the unidirectional one's",
+            ", ".join(f"{r['honest']:.4f}" for r in bi_rows)
+            + " vs "
+            + ", ".join(f"{r['honest']:.4f}" for r in uni_rows)
+            + f" (persistence {persistence:.4f})",
+            all(
+                b["honest"] > u["honest"]
+                for b, u in zip(bi_rows, uni_rows, strict=True)
+            ),
         ),
         (
             "unidirectional forecaster: honest = leaky, and beats persistence",
