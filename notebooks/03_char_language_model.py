@@ -305,8 +305,8 @@ for name, options in {
 # A recurrent network summarises everything it has read in its state. Generation
 # can keep that state and feed one new character per step, or, as many tutorials
 # do, re-run the model on the text so far (here its last `REREAD_WINDOW`
-# characters) for every new character. Same model, same samples; only the work
-# differs.
+# characters) for every new character. Same model, same way of sampling (the
+# random draws differ); only the work differs.
 
 # %%
 generator = CharGenerator(model)
