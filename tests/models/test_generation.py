@@ -13,8 +13,9 @@ from rnn_zoo.preprocessing import CharTokenizer
 TOK = CharTokenizer().fit("the quick brown fox jumps over the lazy dog")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def model():
+    # read-only in every test: one model, so its compiled loops are shared
     return build_char_lm(TOK.vocab_size, embedding_dim=4, units=[6, 5], cell="gru")
 
 
