@@ -9,7 +9,8 @@ compiled loop (``tf.function(jit_compile=True)`` + ``tf.while_loop``, 256
 characters per call): the prompt is read once to warm the state, then each new
 character costs exactly one call of the one-step model
 (``CharGenerator.step_calls`` counts them, inside the loop). XLA fuses each step's
-small operations, so a step costs about a third of the op-by-op graph's on a CPU.
+small operations: on a 2-core CPU a trained GRU-512 generated about 5,700
+characters/s this way against about 3,700 with the op-by-op graph loop (README).
 
 Sampling is seeded and stateless (the Gumbel-max trick, with noise from
 ``tf.random.stateless_uniform`` seeded by the seed and the chunk number), so the
@@ -349,8 +350,8 @@ class CharGenerator:
         # One XLA-compiled call samples the next `steps` (<= _CHUNK) tokens. The
         # shapes are static (_CHUNK noise rows, a _CHUNK-row TensorArray), so it
         # compiles once per batch size and `filter`, whatever `length` is; XLA
-        # fuses each step's ops, which makes a step about 2-3x faster on a CPU
-        # than the op-by-op graph. `filter` is a Python bool: one trace without
+        # fuses each step's ops (faster on a CPU than the op-by-op graph, see
+        # the module notes). `filter` is a Python bool: one trace without
         # the top-k/top-p sorting (the common case) and one with it.
         out = tf.TensorArray(tf.int32, size=_CHUNK)
         # Gumbel-max trick: argmax(logits / T + Gumbel noise) is a categorical
