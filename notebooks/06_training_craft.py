@@ -34,8 +34,9 @@
 # - to read a comparison over seeds: mean and range, and "not shown" where the
 #   ranges overlap
 #
-# **Time:** about 10 minutes on a 2-core laptop CPU with the default parameters
-# (about 50 small models and 36 search trials).
+# **Time:** about 8.5 minutes on an otherwise idle 2-core laptop CPU with the
+# default parameters (about 50 small models and 36 search trials); on a busy
+# machine, up to twice that.
 #
 # Every claim below is measured with **3 seeds** on the **same budget** (the same
 # number of epochs, so the same number of updates), with
@@ -504,6 +505,29 @@ display(
 )
 
 # %% [markdown]
+# Did the model without dropout overfit at all? A model overfits once its
+# validation loss passes its minimum while its training loss keeps falling; the
+# best epoch of each run says whether that happened within the budget.
+
+# %%
+plain = drop_runs[drop_runs["config"] == drop_names[0]]
+past_best = int((plain["best_epoch"] < plain["epochs"]).sum())
+overfit_words = (
+    "Without dropout the best validation epoch was "
+    f"{', '.join(str(e) for e in plain['best_epoch'])} of "
+    f"{DROP_EPOCHS}: {past_best} of {len(plain)} runs had passed their best by the "
+    f"end, and the mean test MSE ({plain['test_loss'].mean():.3f}) sits "
+    f"{plain['test_loss'].mean() / DROP_NOISE**2:.2f}x the noise floor "
+    f"({DROP_NOISE**2:.3f})."
+)
+if 2 * past_best <= len(plain):
+    overfit_words += (
+        " The validation loss was still falling on most seeds, so within this "
+        "budget there was little overfitting for dropout to cure (exercise 4)."
+    )
+display(Markdown(overfit_words))
+
+# %% [markdown]
 # ## 5. Early stopping: the best epoch restored vs the last
 #
 # The same noisy task without dropout, now with early stopping: training stops
@@ -674,7 +698,7 @@ record_results(
         "init": init_words,
         "clip": clip_words,
         "optimizers": opt_words,
-        "dropout": drop_words,
+        "dropout": f"{drop_words}\n- {overfit_words}",
         "early_stopping": es_words,
         "search": search_words,
     },
@@ -687,11 +711,13 @@ record_results(
 #
 # 1. Predict, then check: with `CONSTANT = 1.0`, do the LSTM's units stay more or
 #    less alike than with 0.1? Look at "directions used".
-# 2. Lower `HIGH_LR` until the unclipped runs stop diverging. Does clipping still
-#    change the result there?
+# 2. Lower `HIGH_LR` (try 0.3, then 0.1) and watch the largest gradient norm of
+#    the unclipped runs. Below which rate does clipping stop changing the result?
 # 3. Give SGD the same learning rate as Adam (`SGD_LR = ADAPTIVE_LR`). What does
 #    that say about comparing optimisers at one fixed learning rate?
-# 4. Set `DROP_N_TRAIN = 4096`. Does dropout still help? Why?
+# 4. Set `DROP_EPOCHS = 80` so the model without dropout has time to overfit.
+#    Does dropout now beat it on every seed? Then set `DROP_N_TRAIN = 4096`:
+#    what happens to the gap, and why?
 # 5. Give the Bayesian search `TUNER_INITIAL = TUNER_TRIALS`. What is it then?
 #
 # <details><summary>Solutions</summary>
@@ -700,14 +726,17 @@ record_results(
 #    value, so the units start as copies; only the random head tells them apart.
 #    A larger constant also saturates the gates (sigmoid of large sums), which
 #    slows learning further.
-# 2. Below the divergence threshold clipping rarely binds, so the runs with and
-#    without it converge to similar errors: clipping is a guard against rare
-#    large steps, not a way to learn faster.
+# 2. Once the gradient norms stay near or below `CLIP`, clipping rarely binds,
+#    so the runs with and without it end at similar errors (check the ranges over
+#    seeds): clipping is a guard against rare large steps, not a way to learn
+#    faster.
 # 3. SGD at 0.003 barely moves in the same budget: each optimiser has its own
 #    useful range of learning rates, so a fair comparison tunes each one (which
 #    is what section 6 automates).
-# 4. With 16× more data the model has much less room to memorise the noise; the
-#    gap between the settings shrinks and is usually not shown at 3 seeds.
+# 4. Dropout can only help once the plain model has passed its best validation
+#    epoch (memorising the noise in its targets); check the best epochs before
+#    you credit it. With 16× more data there is much less room to memorise the
+#    noise, and the gap between the settings shrinks again.
 # 5. Random search: every trial is drawn at random, and the Gaussian process
 #    never gets to propose a point.
 #

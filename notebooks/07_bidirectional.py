@@ -31,8 +31,9 @@
 #   where it beats the noise floor (impossible for a real forecast), and the
 #   honest one where it does several times worse than a unidirectional model
 #
-# **Time:** about 5 minutes on a 2-core laptop CPU with the default parameters
-# (one small model per seed and configuration, plus two forecasters).
+# **Time:** about 3.5 minutes on an otherwise idle 2-core laptop CPU with the
+# default parameters (one small model per seed and configuration, plus two
+# forecasters); on a busy machine, up to twice that.
 #
 # A bidirectional RNN runs two recurrent layers over the sequence, one forwards
 # and one backwards, and combines their outputs at every step. At step $t$ the

@@ -31,9 +31,9 @@
 # - whether the model **generalises to one more digit** than it was trained on
 #   (an honest "no" is a result too)
 #
-# **Time:** about 6 minutes on an otherwise idle 2-core laptop CPU with the
+# **Time:** about 4.5 minutes on an otherwise idle 2-core laptop CPU with the
 # default parameters (3 recipes x 3 seeds = 9 small models); on a busy machine,
-# several times that.
+# up to twice that.
 
 # %% [markdown]
 # ## Setup
