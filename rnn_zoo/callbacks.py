@@ -8,6 +8,8 @@
   "train for 10 minutes" knob of the CLI and the benchmarks).
 - `WallClockDecay` anneals the learning rate over such a budget (cosine or
   linear in the elapsed time), since the number of steps is not known up front.
+- `BudgetProgbar` is Keras' progress bar for such a budget: each epoch opens with
+  "Epoch 3 (4.2 of 10.0 min)" instead of "Epoch 3/10000".
 - A private bookkeeping callback restores, on a resumed run, what
   ``BackupAndRestore`` does not: early stopping's memory of the best epoch,
   ``ModelCheckpoint``'s best value, and a ``history.csv`` with one row per epoch.
@@ -30,7 +32,13 @@ import keras
 from rnn_zoo._validation import check_float, check_one_of, check_type
 from rnn_zoo.models.serialization import load_model
 
-__all__ = ["StopOnNaN", "TimeBudget", "TrainingDivergedError", "WallClockDecay"]
+__all__ = [
+    "BudgetProgbar",
+    "StopOnNaN",
+    "TimeBudget",
+    "TrainingDivergedError",
+    "WallClockDecay",
+]
 
 # Written by keras.callbacks.BackupAndRestore into its backup_dir after each epoch.
 _BACKUP_METADATA = "training_metadata.json"
@@ -251,6 +259,57 @@ class WallClockDecay(keras.callbacks.Callback):
 
     def on_train_end(self, logs: dict | None = None) -> None:
         self.model.optimizer.learning_rate.assign(self._base)
+
+
+class BudgetProgbar(keras.callbacks.ProgbarLogger):
+    """Keras' progress bar for training on a wall-clock budget.
+
+    With a `TimeBudget`, ``epochs`` is only an upper bound (often a large
+    number), so Keras' "Epoch 3/10000" says nothing useful. This progress bar
+    opens every epoch with the minutes used of the budget instead, e.g.
+    "Epoch 3 (4.2 of 10.0 min)", and otherwise behaves like the stock one (Keras
+    adds no second bar when one is passed in ``callbacks``). It prints only when
+    ``fit`` runs with ``verbose=1`` or ``2``.
+
+    Args:
+        seconds: float. The budget in seconds (> 0), the same as the
+            `TimeBudget`'s.
+
+    Raises:
+        ValueError: If ``seconds`` is not a positive finite number.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> inputs = keras.Input((3,))
+        >>> model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+        >>> model.compile("sgd", "mse")
+        >>> bar = BudgetProgbar(seconds=600)
+        >>> _ = model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=2, verbose=2,
+        ...               callbacks=[bar])  # doctest: +ELLIPSIS
+        Epoch 1 (0.0 of 10.0 min)
+        1/1 - ...
+        Epoch 2 (0.0 of 10.0 min)
+        1/1 - ...
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = check_float(seconds, "seconds", low=0.0, low_inclusive=False)
+        self._start = 0.0
+
+    def set_params(self, params: dict) -> None:
+        super().set_params(params)
+        self.epochs = 1  # the stock "Epoch k/N" line is printed only when N > 1
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        super().on_train_begin(logs)
+        self._start = time.perf_counter()
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        super().on_epoch_begin(epoch, logs)
+        if self.verbose:
+            used = (time.perf_counter() - self._start) / 60
+            print(f"Epoch {epoch + 1} ({used:.1f} of {self.seconds / 60:.1f} min)")
 
 
 def _diverged_message(

@@ -39,6 +39,7 @@ from rnn_zoo._validation import (
     error_message,
 )
 from rnn_zoo.callbacks import (
+    BudgetProgbar,
     StopOnNaN,
     TimeBudget,
     TrainingDivergedError,
@@ -49,6 +50,7 @@ from rnn_zoo.callbacks import (
 __all__ = [
     "set_seed",
     "fit",
+    "BudgetProgbar",
     "StopOnNaN",
     "TimeBudget",
     "TrainingDivergedError",

@@ -258,7 +258,7 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
     quiet_import_tensorflow()
     import keras
 
-    from rnn_zoo.callbacks import TimeBudget
+    from rnn_zoo.callbacks import BudgetProgbar, TimeBudget
     from rnn_zoo.evaluation.language import bits_per_char, language_baselines
     from rnn_zoo.models.language_model import build_char_lm
     from rnn_zoo.models.lm_bundle import CONFIG_FILE, save_lm_bundle
@@ -349,8 +349,8 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
 
     report = EpochReport(best)
     callbacks: list[Any] = [report]
-    if minutes is not None:
-        callbacks.insert(0, TimeBudget(seconds=minutes * 60))
+    if minutes is not None:  # "Epoch 3 (4.2 of 10.0 min)", not "Epoch 3/10000"
+        callbacks[:0] = [TimeBudget(seconds=minutes * 60), BudgetProgbar(minutes * 60)]
     with contextlib.redirect_stdout(sys.stderr):  # Keras' progress bar
         fit(
             model,
