@@ -34,25 +34,21 @@ def test_each_epoch_opens_with_the_minutes_of_the_budget(capsys, verbose):
 
 
 def test_silent_at_verbose_0_and_only_one_bar(capsys):
-    data = (np.ones((8, 3)), np.ones((8, 1)))
-    fit(
-        tiny_model(),
-        data,
-        loss="mse",
-        epochs=2,
-        verbose=0,
-        callbacks=[BudgetProgbar(60)],
-    )
-    assert "Epoch" not in capsys.readouterr().out
-    fit(
-        tiny_model(),
-        data,
-        loss="mse",
-        epochs=2,
-        verbose=2,
-        callbacks=[BudgetProgbar(60)],
-    )
-    out = capsys.readouterr().out
+    def output(verbose: int) -> str:
+        data = (np.ones((8, 3)), np.ones((8, 1)))
+        callbacks = [BudgetProgbar(60)]
+        fit(
+            tiny_model(),
+            data,
+            loss="mse",
+            epochs=2,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        return capsys.readouterr().out
+
+    assert "Epoch" not in output(0)
+    out = output(2)
     assert out.count("Epoch 1 ") == 1  # Keras added no second progress bar
     assert "Epoch 1/2" not in out
 
