@@ -23,7 +23,7 @@ seed) and one table of claims, each with its numbers and whether it holds:
 Merge modes are reported, with which pairs differ clearly, not claimed.
 
 Usage:
-    python benchmarks/craft.py bidirectional          # 3 seeds (not timed quietly yet)
+    python benchmarks/craft.py bidirectional          # 3 seeds, ~9 min on 2 cores
     python benchmarks/craft.py bidirectional --seeds 5 --epochs 10
     python benchmarks/craft.py bidirectional --quick    # a smoke test, ~1 minute
 """

@@ -21,7 +21,7 @@ and whether it holds ("clearly" = the ranges over seeds do not overlap,
    is no better than the no-carry rule there.
 
 Usage:
-    python benchmarks/craft.py execute                 # 12 models of 1,800 steps
+    python benchmarks/craft.py execute                 # 12 models, 1,800 steps: ~20 min
     python benchmarks/craft.py execute --steps-per-stage 1000 --seeds 5
     python benchmarks/craft.py execute --quick         # a smoke test, ~1 minute
 """
