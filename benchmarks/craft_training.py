@@ -27,12 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import pandas as pd  # noqa: E402
-
-from rnn_zoo.experiments import summarize_runs  # noqa: E402
-from tools.run_tutorials import NOTEBOOKS, execute, quick_parameters  # noqa: E402
 
 NOTEBOOK = "06_training_craft"
 # full size: a longer adding problem, more updates, more trials
@@ -57,6 +51,10 @@ SECTIONS = {
 
 def section_table(records: list[dict], metric: str, extras: list[str]) -> str:
     """Markdown: one row per configuration, mean ± std [min, max] over seeds."""
+    import pandas as pd
+
+    from rnn_zoo.experiments import summarize_runs
+
     runs = pd.DataFrame(records)
     summary = summarize_runs(runs, metric)
     head = f"| config | {metric}: mean ± std [min, max] | seeds | diverged |"
@@ -103,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--length", type=int, help="LENGTH of the adding problem")
     parser.add_argument("--out", type=Path, help="folder for the executed notebook")
     args = parser.parse_args(argv)
+    # after the options, so that --help and a bad option answer at once
+    from rnn_zoo.notebook import quiet_import_tensorflow
+    from tools.run_tutorials import NOTEBOOKS, execute, quick_parameters
+
+    quiet_import_tensorflow()
     if args.quick:
         params = quick_parameters(NOTEBOOK)
     elif args.default:
