@@ -674,7 +674,7 @@ def compact(frame):
 
 
 record_results(
-    f"test MSE, mean of {len(SEEDS)} seeds: {init_best} init "
+    f"test MSE, mean of {len(SEEDS)} seed{'s' * (len(SEEDS) > 1)}: {init_best} init "
     f"{init_means[init_best]:.4f} vs zeros {init_means['zeros']:.4f}; "
     f"no clipping {summarize_runs(clip_runs, 'test_loss')['mean'].iloc[0]:.3g} vs "
     f"global_clipnorm {summarize_runs(clip_runs, 'test_loss')['mean'].iloc[2]:.3g}; "
