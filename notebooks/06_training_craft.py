@@ -525,6 +525,8 @@ if 2 * past_best <= len(plain):
         " The validation loss was still falling on most seeds, so within this "
         "budget there was little overfitting for dropout to cure (exercise 4)."
     )
+else:
+    overfit_words += " It had begun to overfit: the case dropout is meant for."
 display(Markdown(overfit_words))
 
 # %% [markdown]
