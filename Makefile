@@ -31,10 +31,13 @@ test: $(STAMP)
 	$(BIN)/ruff check rnn_zoo tests benchmarks tools
 	$(BIN)/python -m pytest -q -ra --durations=15 --cov=rnn_zoo --cov-report=term-missing:skip-covered
 
-# make tutorials [NB=03] [QUICK=1]: execute notebooks into build/tutorials/ (+ HTML),
-# print a summary table and write build/tutorials/summary.md.
+# make tutorials [NB=03] [QUICK=1] [RECORD=1]: execute notebooks into build/tutorials/
+# (+ HTML), print a summary table and write build/tutorials/summary.md. RECORD=1 (with
+# the default parameters) writes the measured wall times into each notebook's
+# "**Time:**" header and README's notebook table (tools/run_times.py).
 tutorials: $(STAMP)
 	$(BIN)/python tools/run_tutorials.py --out $(OUT) $(if $(NB),--only $(NB)) $(if $(QUICK),--quick)
+	$(if $(and $(RECORD),$(if $(QUICK),,1)),$(BIN)/python tools/run_times.py $(OUT)/summary.md)
 
 # Open the notebooks in JupyterLab (a .py source opens as a notebook via jupytext).
 lab: $(STAMP)
