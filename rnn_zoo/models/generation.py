@@ -15,8 +15,9 @@ characters/s this way against about 3,700 with the op-by-op graph loop (README).
 Sampling is seeded and stateless (the Gumbel-max trick, with noise from
 ``tf.random.stateless_uniform`` seeded by the seed and the chunk number), so the
 same seed gives the same text on the same machine; it works on logits, so no
-probability rounding can make it fail. The padding id is never
-generated.
+probability rounding can make it fail. Reserved ids (padding, unknown, and
+start/end where the tokenizer has them) are never generated, however much the
+model favours them: their logits are set to -inf before sampling.
 
 Example:
     >>> from rnn_zoo.models import build_char_lm
@@ -45,7 +46,13 @@ from rnn_zoo._validation import check_float, check_int, check_type, error_messag
 from rnn_zoo.models._cell_steps import cell_step, project_inputs, supported
 from rnn_zoo.preprocessing.text import CharTokenizer
 
-__all__ = ["CharStepper", "CharGenerator", "generate_text", "generate_by_rereading"]
+__all__ = [
+    "CharStepper",
+    "CharGenerator",
+    "generate_text",
+    "generate_by_rereading",
+    "reserved_ids",
+]
 
 _CHUNK = 256  # tokens sampled per compiled call of `CharGenerator._chunk`
 
@@ -281,19 +288,43 @@ class CharStepper:
         return tf.transpose(out.stack(), (1, 0, 2)), states
 
 
-def _mask_padding(logits: tf.Tensor) -> tf.Tensor:
-    """Set the padding id's logit to -inf: padding is never generated."""
-    is_pad = tf.equal(tf.range(tf.shape(logits)[-1]), CharTokenizer.pad_id)
-    return tf.where(is_pad[tf.newaxis], float("-inf"), logits)
+def reserved_ids(tokenizer: CharTokenizer) -> list[int]:
+    """The ids generation never samples: padding, unknown, and start/end if any.
+
+    Args:
+        tokenizer: A fitted `CharTokenizer`.
+
+    Returns:
+        Sorted list of ids.
+
+    Example:
+        >>> reserved_ids(CharTokenizer().fit("ab"))
+        [0, 1]
+        >>> reserved_ids(CharTokenizer(start_token="<s>", end_token="</s>").fit("ab"))
+        [0, 1, 2, 3]
+    """
+    ids = {tokenizer.pad_id, tokenizer.unk_id, tokenizer.start_id, tokenizer.end_id}
+    return sorted(i for i in ids if i is not None)
+
+
+def _banned_offset(tokenizer: CharTokenizer, vocab: int) -> np.ndarray:
+    """float32 ``(vocab,)``: -inf at the reserved ids, 0 elsewhere."""
+    offset = np.zeros(vocab, dtype=np.float32)
+    offset[[i for i in reserved_ids(tokenizer) if i < vocab]] = -np.inf
+    return offset
 
 
 def _filter_logits(
-    logits: tf.Tensor, temperature: tf.Tensor, top_k: tf.Tensor, top_p: tf.Tensor
+    logits: tf.Tensor,
+    temperature: tf.Tensor,
+    top_k: tf.Tensor,
+    top_p: tf.Tensor,
+    banned: tf.Tensor,
 ) -> tf.Tensor:
-    """Scale by temperature; keep the top-k / top-p tokens (others to -inf)."""
+    """Scale by temperature, ban reserved ids, keep the top-k / top-p tokens."""
     vocab = tf.shape(logits)[-1]
     minus_inf = tf.fill(tf.shape(logits), float("-inf"))
-    logits = _mask_padding(logits / temperature)
+    logits = logits / temperature + banned
     ranked = tf.sort(logits, axis=-1, direction="DESCENDING")
     k = tf.where(top_k > 0, tf.minimum(top_k, vocab), vocab)
     kth = ranked[:, k - 1 : k]
@@ -345,7 +376,17 @@ class CharGenerator:
 
     @tf.function(jit_compile=True)
     def _chunk(
-        self, logits, states, table, steps, temperature, top_k, top_p, seed, filter
+        self,
+        logits,
+        states,
+        table,
+        steps,
+        temperature,
+        top_k,
+        top_p,
+        banned,
+        seed,
+        filter,
     ):
         # One XLA-compiled call samples the next `steps` (<= _CHUNK) tokens. The
         # shapes are static (_CHUNK noise rows, a _CHUNK-row TensorArray), so it
@@ -362,17 +403,14 @@ class CharGenerator:
             shape, seed=seed, minval=1e-12, maxval=1.0
         )
         gumbel = -tf.math.log(-tf.math.log(uniform))
-        # 1 / T, and -inf for the padding id, folded into one scale and offset
-        vocab = tf.shape(logits)[-1]
-        is_pad = tf.equal(tf.range(vocab), CharTokenizer.pad_id)
-        pad_offset = tf.where(is_pad, float("-inf"), 0.0)
+        # 1 / T, and -inf for the reserved ids: one scale and one offset
         inverse_t = 1.0 / temperature
 
         def body(i, logits, states, out):
             if filter:
-                scaled = _filter_logits(logits, temperature, top_k, top_p)
+                scaled = _filter_logits(logits, temperature, top_k, top_p, banned)
             else:
-                scaled = logits * inverse_t + pad_offset
+                scaled = logits * inverse_t + banned
             token = tf.argmax(scaled + gumbel[i], -1, tf.int32)
             logits, states = self.stepper.step(token, states, table)
             self._calls.assign_add(1)
@@ -384,12 +422,16 @@ class CharGenerator:
         # (_CHUNK, batch); rows from `steps` on are unused
         return logits, states, out.stack()
 
-    def _sample(self, logits, states, length, temperature, top_k, top_p, seed):
-        """Sample ``length`` tokens chunk by chunk: an int32 array (batch, length)."""
+    def _sample(self, logits, states, length, temperature, top_k, top_p, seed, banned):
+        """Sample ``length`` tokens chunk by chunk: an int32 array (batch, length).
+
+        ``banned`` is the ``(vocab,)`` offset of `_banned_offset`.
+        """
         arguments = (
             tf.constant(temperature, tf.float32),
             tf.constant(top_k or 0),
             tf.constant(1.0 if top_p is None else top_p, tf.float32),
+            tf.constant(banned, tf.float32),
         )
         filter = top_k is not None or top_p is not None
         table = self.stepper.input_table()  # once per call, outside XLA
@@ -470,7 +512,10 @@ class CharGenerator:
             new = np.zeros((len(rows), 0), dtype=np.int32)
         else:
             logits, states = self._warm(rows)
-            new = self._sample(logits, states, length, temperature, top_k, top_p, seed)
+            banned = _banned_offset(tokenizer, vocab)
+            new = self._sample(
+                logits, states, length, temperature, top_k, top_p, seed, banned
+            )
         texts = [p + tokenizer.decode(ids) for p, ids in zip(prompts, new, strict=True)]
         return texts[0] if isinstance(prompt, str) else texts
 
@@ -641,7 +686,7 @@ def generate_by_rereading(
     for _ in range(length):
         context = ids if window is None else ids[-window:]
         logits = forward(tf.constant([context], tf.int32))[0].numpy().astype("float64")
-        logits[tokenizer.pad_id] = -np.inf
+        logits += _banned_offset(tokenizer, len(logits))
         gumbel = -np.log(-np.log(rng.uniform(1e-12, 1.0, logits.shape)))
         ids.append(int(np.argmax(logits + gumbel)))
     return prompt + tokenizer.decode(ids[len(tokenizer.encode(prompt)) :])

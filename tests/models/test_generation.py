@@ -7,7 +7,13 @@ import pytest
 import tensorflow as tf
 
 from rnn_zoo.models import build_char_lm
-from rnn_zoo.models.generation import CharGenerator, CharStepper, generate_text
+from rnn_zoo.models.generation import (
+    CharGenerator,
+    CharStepper,
+    generate_by_rereading,
+    generate_text,
+    reserved_ids,
+)
 from rnn_zoo.preprocessing import CharTokenizer
 
 TOK = CharTokenizer().fit("the quick brown fox jumps over the lazy dog")
@@ -62,7 +68,7 @@ def test_long_texts_cross_the_compiled_chunks(model):
     stepper = generator.stepper
     logits, _ = stepper.run(tf.constant([ids[:-1]]), stepper.initial_state(1))
     logits = np.array(logits[0])
-    logits[:, 0] = -np.inf  # padding is never generated
+    logits[:, reserved_ids(TOK)] = -np.inf  # reserved ids are never generated
     np.testing.assert_array_equal(np.argmax(logits, -1)[3:], ids[4:])
 
 
@@ -103,7 +109,7 @@ def test_greedy_follows_the_argmax(model):
     ids = TOK.encode(text)
     for t in range(2, len(ids)):
         logits = np.array(model(np.array([ids[:t]])))[0, -1]
-        logits[0] = -np.inf  # padding is never generated
+        logits[reserved_ids(TOK)] = -np.inf  # reserved ids are never generated
         assert ids[t] == int(np.argmax(logits))
 
 
@@ -115,7 +121,7 @@ def test_top_p_tiny_is_greedy_and_top_k_restricts(model):
     ids = TOK.encode(text)
     for t in range(3, len(ids)):
         logits = np.array(model(np.array([ids[:t]])))[0, -1]
-        logits[0] = -np.inf
+        logits[reserved_ids(TOK)] = -np.inf
         assert ids[t] in np.argsort(logits)[-2:]
 
 
@@ -124,6 +130,38 @@ def test_extreme_temperatures_never_fail(model):
     assert generate_text(model, TOK, "o", 50, temperature=1e-6, seed=0) == greedy
     hot = generate_text(model, TOK, "o", 200, temperature=1e6, seed=0)
     assert len(hot) == 201 and len(set(hot)) > 10  # close to uniform
+
+
+@pytest.mark.parametrize(
+    "tokenizer",
+    [TOK, CharTokenizer(start_token="<s>", end_token="</s>").fit("ab cd")],
+    ids=["pad-unk", "pad-unk-start-end"],
+)
+def test_reserved_ids_are_never_sampled_even_when_favoured(tokenizer):
+    # the logits layer's bias makes every reserved id far likelier than any
+    # character (a softmax of e^30 against e^0): unbanned, they would win always
+    model = build_char_lm(tokenizer.vocab_size, embedding_dim=4, units=4)
+    reserved = reserved_ids(tokenizer)
+    bias = np.zeros(tokenizer.vocab_size, dtype="float32")
+    bias[reserved] = 30.0
+    logits = model.get_layer("logits")
+    logits.bias.assign(bias)
+    logits.kernel.assign(np.zeros_like(logits.kernel.numpy()))
+    texts = {
+        300: generate_text(model, tokenizer, "a", 300, seed=1),
+        301: generate_text(model, tokenizer, "a", 301, temperature=50.0, seed=2),
+        50: generate_text(model, tokenizer, "a", 50, top_k=1),
+        51: generate_text(model, tokenizer, "a", 51, top_k=3, seed=3),
+        52: generate_text(model, tokenizer, "a", 52, top_p=0.5, seed=4),
+        30: generate_by_rereading(model, tokenizer, "a", 30, seed=5),
+    }
+    allowed = set(tokenizer.vocabulary_) - {tokenizer.vocabulary_[i] for i in reserved}
+    for length, text in texts.items():
+        # decode drops padding and start/end ids (the text would be shorter)
+        # and shows the unknown id as U+FFFD (not an allowed character)
+        assert len(text) == 1 + length
+        assert set(text[1:]) <= allowed, sorted(set(text[1:]) - allowed)
+    assert reserved[:2] == [tokenizer.pad_id, tokenizer.unk_id]
 
 
 def test_unknown_prompt_characters_warn(model):
