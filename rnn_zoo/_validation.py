@@ -12,6 +12,7 @@ then (optionally) a remedy. Checks never clamp or coerce silently.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,8 @@ __all__ = [
 
 
 def _short_repr(value: Any, limit: int = 80) -> str:
+    if isinstance(value, os.PathLike):  # a path is shown whole: the user needs it
+        return repr(os.fspath(value))
     if isinstance(value, np.ndarray):
         text = f"array(shape={value.shape}, dtype={value.dtype})"
     else:

@@ -93,3 +93,13 @@ def test_check_finite_and_fitted():
     est = Est()
     est.fitted_ = 1
     v.check_fitted(est, "fitted_")
+
+
+def test_a_long_path_is_shown_whole():
+    from pathlib import Path
+
+    path = Path("/tmp") / ("deep-folder-" * 12) / "tok.json"
+    message = v.error_message("path", "a tokenizer file", path)
+    assert repr(str(path)) in message
+    # other long values are still cut short
+    assert "..." in v.error_message("text", "short text", "x" * 200)

@@ -633,7 +633,7 @@ class _Tokenizer:
 
         def fail(problem: str) -> ValueError:
             allowed = f"a {cls.__name__} file written by `{cls.__name__}.save`"
-            return ValueError(error_message("path", allowed, str(path), problem))
+            return ValueError(error_message("path", allowed, Path(path), problem))
 
         try:
             payload = json.loads(Path(path).read_text(encoding="utf-8"))
