@@ -21,13 +21,16 @@
 # **What you will learn**
 # - two tasks whose answer depends on inputs far back, the **adding problem** and
 #   the **copy-memory task**, and the trivial baseline score of each
-# - how SimpleRNN, LSTM and GRU fare as the sequence grows, at the same training
-#   number of updates, with their parameter counts and training times side by side
+# - to build the three models with `keras.layers.SimpleRNN`, `LSTM` and `GRU`,
+#   and to count their parameters from the formulas $u(f+u+1)$, $4u(f+u+1)$ and
+#   $3u(f+u+2)$
+# - to train each cell at growing lengths with `model.compile` / `model.fit`,
+#   the same number of updates for every cell, once per seed, and to name a
+#   winner only where the ranges over seeds do not overlap
 # - what a trained LSTM's gates do on a solved example: which gate opens when the
 #   marker arrives, and how the cell state holds the value until the end
 #
-# **Time:** about 7 minutes on a 2-core laptop CPU with the default parameters
-# (18 small models, a few hundred updates each).
+# **Time:** about 7 minutes on a 2-core laptop CPU with the default parameters.
 #
 # Notebook 01 showed that gradients through a SimpleRNN shrink geometrically with
 # the distance between an input and the output, and that an LSTM's forget gate can
@@ -48,13 +51,15 @@ from rnn_zoo.notebook import record_results, setup_notebook
 START = time.perf_counter()
 
 # %% tags=["parameters"]
-SEED = 0
-ADD_LENGTHS = [10, 25, 50]  # adding problem: time steps per sequence
-COPY_LENGTHS = [8, 16, 32]  # copy task: time steps per sequence (delay grows)
+SEEDS = [0, 1, 2]  # every cell and length is trained once per seed
+ADD_LENGTHS = [10, 50]  # adding problem: time steps per sequence
+COPY_LENGTHS = [8, 32]  # copy task: time steps per sequence (delay grows)
 COPY_SYMBOLS = 2  # copy task: symbols to remember
 N_SYMBOLS = 4  # copy task: alphabet size
+EMBEDDING_DIM = 16  # copy task: size of a token's vector
 UNITS = 32
-N_TRAIN = 4096  # training sequences per task and length
+N_TRAIN = 4096  # training sequences per task, length and seed
+N_TEST = 512  # test sequences per task and length (the same for every model)
 BATCH_SIZE = 32  # adding problem
 COPY_BATCH_SIZE = 128
 LEARNING_RATE = 0.01
@@ -63,13 +68,19 @@ COPY_EPOCHS = 8  # copy task, 8 x 32 updates per model
 TIME_BUDGET = 90  # safety cap in seconds per model, for slow machines
 
 # %%
-print(setup_notebook(SEED))
+print(setup_notebook(SEEDS[0]))
 
+import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
+from rnn_zoo.callbacks import TimeBudget  # noqa: E402
 from rnn_zoo.datasets import make_adding_problem, make_copy_task  # noqa: E402
-from rnn_zoo.evaluation.long_memory import compare_cells  # noqa: E402
-from rnn_zoo.models.diagnostics import gate_activations, gate_contrast  # noqa: E402
+from rnn_zoo.experiments import clearly_better, describe_difference  # noqa: E402
+from rnn_zoo.models.diagnostics import (  # noqa: E402
+    gate_activations,
+    gate_contrast,
+    quiet_retracing_warnings,
+)
 from rnn_zoo.plotting import plot_gates, plot_score_by_length  # noqa: E402
 
 # %% [markdown]
@@ -82,7 +93,7 @@ from rnn_zoo.plotting import plot_gates, plot_score_by_length  # noqa: E402
 # sequence. Always answering the mean target (about 1) gives an MSE of about 1/6.
 
 # %%
-X_show, y_show = make_adding_problem(1, length=10, seed=SEED)
+X_show, y_show = make_adding_problem(1, length=10, seed=SEEDS[0])
 display(
     pd.DataFrame(
         X_show[0].T, index=["value", "marker"], columns=[f"t={t}" for t in range(10)]
@@ -103,168 +114,344 @@ display(
 # longer the sequence, the longer the delay. Guessing a symbol is right
 # 1 / `N_SYMBOLS` of the time.
 
+
 # %%
-X_copy, y_copy = make_copy_task(
-    1, length=COPY_SYMBOLS, n_symbols=N_SYMBOLS, delay=6, seed=SEED
-)
+def make_data(task, n, length, seed):
+    """`n` sequences of `length` time steps of one task, as (X, y)."""
+    if task == "adding":
+        return make_adding_problem(n, length=length, seed=seed)
+    delay = length - 2 * COPY_SYMBOLS  # from the last symbol to the first recall
+    return make_copy_task(
+        n, length=COPY_SYMBOLS, n_symbols=N_SYMBOLS, delay=delay, seed=seed
+    )
+
+
+X_copy, y_copy = make_data("copy", 1, 2 * COPY_SYMBOLS + 6, SEEDS[0])
 display(pd.DataFrame([X_copy[0], y_copy[0]], index=["input", "target"]))
 
 # %% [markdown]
-# ## Baselines, then three cells at growing lengths
+# ## Three models, written out
 #
-# `rnn_zoo.evaluation.long_memory.compare_cells` trains one model per cell and
-# length: one recurrent layer of `UNITS` units and a linear output (adding) or an
-# embedding, a recurrent layer and per-step logits (copy), Adam with gradient
-# clipping, and **the same number of updates for every cell** (`EPOCHS`,
-# `COPY_EPOCHS`); `TIME_BUDGET` only stops a model that runs far too long on a
-# slow machine (the table shows the epochs each model ran). Each line below is one
-# trained model; the score is measured on new sequences.
+# One recurrent layer of `UNITS` units and an output layer; only the recurrent
+# layer changes between the three. For the adding problem the layer reads
+# `(length, 2)` numbers and hands its last output $h_T$ to a `Dense(1)` that
+# says the sum. For the copy task an `Embedding` turns each token id into a
+# vector, the layer returns its output at every step (`return_sequences=True`),
+# and a `Dense` gives logits over the `N_SYMBOLS + 2` tokens at every step.
 
 # %%
-common = dict(
-    units=UNITS,
-    n_train=N_TRAIN,
-    learning_rate=LEARNING_RATE,
-    time_budget=TIME_BUDGET,
-    seed=SEED,
-)
-adding_runs = compare_cells(
-    "adding",
-    ADD_LENGTHS,
-    keep_models=True,
-    batch_size=BATCH_SIZE,
-    epochs=EPOCHS,
-    **common,
-)
+CELLS = {
+    "SimpleRNN": keras.layers.SimpleRNN,
+    "LSTM": keras.layers.LSTM,
+    "GRU": keras.layers.GRU,
+}
+
+
+def build_model(task, cell, length):
+    """An uncompiled model for one task: input, one recurrent layer, output."""
+    recurrent = CELLS[cell]
+    if task == "adding":
+        return keras.Sequential(
+            [
+                keras.Input(shape=(length, 2)),  # (value, marker) at every step
+                recurrent(UNITS, name="rnn"),  # returns h_T, the last output
+                keras.layers.Dense(1, name="sum"),
+            ]
+        )
+    return keras.Sequential(
+        [
+            keras.Input(shape=(length,), dtype="int32"),  # token ids
+            keras.layers.Embedding(N_SYMBOLS + 2, EMBEDDING_DIM, name="embedding"),
+            recurrent(UNITS, return_sequences=True, name="rnn"),  # h_1 ... h_T
+            keras.layers.Dense(N_SYMBOLS + 2, name="logits"),  # at every step
+        ]
+    )
+
+
+build_model("adding", "LSTM", ADD_LENGTHS[0]).summary()
+
+# %% [markdown]
+# **Parameters.** A SimpleRNN layer with $f$ input features and $u$ units has an
+# input kernel ($f \times u$), a recurrent kernel ($u \times u$) and a bias ($u$):
+# $u(f+u+1)$. An LSTM has four such blocks (input, forget and output gates and the
+# candidate): $4u(f+u+1)$. Keras' GRU has three (update and reset gates and the
+# candidate) and, with its default `reset_after=True`, a second bias for the
+# recurrent product: $3u(f+u+2)$. None of them depends on the length: the same
+# weights run at every step.
 
 # %%
-copy_runs = compare_cells(
-    "copy",
-    COPY_LENGTHS,
-    copy_symbols=COPY_SYMBOLS,
-    n_symbols=N_SYMBOLS,
-    batch_size=COPY_BATCH_SIZE,
-    epochs=COPY_EPOCHS,
-    **common,
-)
+FORMULAS = {
+    "SimpleRNN": ("u(f+u+1)", lambda f, u: u * (f + u + 1)),
+    "LSTM": ("4u(f+u+1)", lambda f, u: 4 * u * (f + u + 1)),
+    "GRU": ("3u(f+u+2)", lambda f, u: 3 * u * (f + u + 2)),
+}
+param_rows = []
+for task, features in (("adding", 2), ("copy", EMBEDDING_DIM)):
+    length = ADD_LENGTHS[0] if task == "adding" else COPY_LENGTHS[0]
+    for cell, (formula, count) in FORMULAS.items():
+        model = build_model(task, cell, length)
+        param_rows.append(
+            {
+                "task": task,
+                "cell": cell,
+                "formula": formula,
+                "f": features,
+                "by the formula": count(features, UNITS),
+                "rnn layer (Keras)": model.get_layer("rnn").count_params(),
+                "whole model": model.count_params(),
+            }
+        )
+param_table = pd.DataFrame(param_rows).set_index(["task", "cell"])
+display(param_table)
+assert (param_table["by the formula"] == param_table["rnn layer (Keras)"]).all()
+
+# %% [markdown]
+# ## Train every cell at every length, once per seed
+#
+# `train_one` builds a fresh model, compiles it with Adam and gradient clipping
+# and trains it for a fixed number of epochs: **the same number of updates for
+# every cell** (`EPOCHS`, `COPY_EPOCHS`). `TimeBudget` only stops a model that
+# runs far too long on a slow machine (the table shows the epochs each model ran).
+# The seed sets the initial weights, the shuffling and the training sequences;
+# every model of a task and length is scored on the same new test sequences.
+# The baselines: always answering the mean training target (adding, MSE) and
+# guessing a symbol (copy, recall accuracy = 1 / `N_SYMBOLS`).
 
 # %%
-CELL_NAMES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
-table = pd.DataFrame([r.as_row() for r in adding_runs + copy_runs])
-table["cell"] = table["cell"].map(CELL_NAMES)
+TEST_SEED = 10_000  # no training set uses it
+test_sets = {
+    (task, length): make_data(task, N_TEST, length, TEST_SEED)
+    for task, lengths in (("adding", ADD_LENGTHS), ("copy", COPY_LENGTHS))
+    for length in lengths
+}
+
+
+METRIC = {"adding": "mse", "copy": "recall_accuracy"}
+
+
+def score(task, model, X_test, y_test, y_train):
+    """(the model's test score, the trivial baseline's score) on one task."""
+    output = keras.ops.convert_to_numpy(model(X_test, training=False))
+    if task == "adding":  # MSE; the baseline answers the mean training target
+        baseline = np.mean((y_train.mean() - y_test) ** 2)
+        return float(np.mean((output - y_test) ** 2)), float(baseline)
+    recall = slice(-COPY_SYMBOLS, None)  # the last steps: the symbols, in order
+    guess = output[:, recall].argmax(axis=-1)
+    return float(np.mean(guess == y_test[:, recall])), 1 / N_SYMBOLS
+
+
+def train_one(task, cell, length, seed):
+    """Train one model; return its row of results and the trained model."""
+    keras.utils.set_random_seed(seed)  # initial weights and shuffling
+    X, y = make_data(task, N_TRAIN, length, seed)
+    model = build_model(task, cell, length)
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0),
+        loss="mse"
+        if task == "adding"
+        else keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    start = time.perf_counter()
+    history = model.fit(
+        X,
+        y,
+        epochs=EPOCHS if task == "adding" else COPY_EPOCHS,
+        batch_size=BATCH_SIZE if task == "adding" else COPY_BATCH_SIZE,
+        callbacks=[TimeBudget(TIME_BUDGET)],
+        verbose=0,
+    )
+    seconds = time.perf_counter() - start
+    test_score, baseline = score(task, model, *test_sets[task, length], y)
+    row = dict(task=task, length=length, cell=cell, seed=seed)
+    row.update(params=model.count_params(), epochs=len(history.epoch))
+    row.update(seconds=seconds, metric=METRIC[task], score=test_score)
+    row.update(baseline=baseline)
+    return row, model
+
+
+# %%
+rows, lstm_models = [], {}
+with quiet_retracing_warnings():  # a new model per run retraces, as expected
+    for task, lengths in (("adding", ADD_LENGTHS), ("copy", COPY_LENGTHS)):
+        for length in lengths:
+            for cell in CELLS:
+                for seed in SEEDS:
+                    row, model = train_one(task, cell, length, seed)
+                    rows.append(row)
+                    print(
+                        f"{task:6s} length {length:3d}  {cell:9s} seed {seed}: "
+                        f"{row['epochs']} epochs in {row['seconds']:5.1f} s, "
+                        f"{row['metric']} {row['score']:.4f} "
+                        f"(baseline {row['baseline']:.4f})",
+                        flush=True,
+                    )
+                    if task == "adding" and cell == "LSTM":
+                        lstm_models[length, seed] = model  # for the gates below
+runs = pd.DataFrame(rows)
+# "solved": an error below a tenth of the baseline's, or recall accuracy >= 0.9
+runs["solved"] = np.where(
+    runs["metric"] == "mse",
+    runs["score"] < 0.1 * runs["baseline"],
+    runs["score"] >= 0.9,
+)
+
+# %% [markdown]
+# Each line of the table sums up one cell at one length: the score's mean and
+# range over the seeds, and on how many seeds it solved the task (an error below
+# a tenth of the baseline's, or recall accuracy of at least 0.9).
+
+# %%
+summary = runs.groupby(["task", "length", "cell"], sort=False).agg(
+    params=("params", "first"),
+    epochs=("epochs", "median"),
+    seconds=("seconds", "mean"),
+    mean=("score", "mean"),
+    min=("score", "min"),
+    max=("score", "max"),
+    solved=("solved", "sum"),
+    baseline=("baseline", "mean"),
+)
 display(
-    table.set_index(["task", "length", "cell"])[
-        ["params", "epochs", "seconds", "metric", "score", "baseline"]
-    ].style.format({"seconds": "{:.1f}", "score": "{:.4f}", "baseline": "{:.4f}"})
+    summary.style.format(
+        {"seconds": "{:.1f}", "epochs": "{:.0f}"}
+        | {c: "{:.4f}" for c in ("mean", "min", "max", "baseline")}
+    )
 )
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-plot_score_by_length(
-    [r.as_row() for r in adding_runs],
-    title="Adding problem: test MSE (lower is better)",
-    ax=axes[0],
-)
-plot_score_by_length(
-    [r.as_row() for r in copy_runs],
-    title="Copy task: recall accuracy (higher is better)",
-    ax=axes[1],
-)
+TITLES = {
+    "adding": "Adding problem: test MSE (lower is better)",
+    "copy": "Copy task: recall accuracy (higher is better)",
+}
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+for ax, (task, title) in zip(axes, TITLES.items(), strict=True):
+    mine = summary.loc[task].reset_index()
+    plot_score_by_length(
+        [
+            dict(cell=r.cell, length=r.length, score=r.mean, baseline=r.baseline)
+            | {"metric": METRIC[task]}
+            for r in mine.itertuples()
+        ],
+        title=f"{title}\nline: mean, band: range over {len(SEEDS)} seed(s)",
+        ax=ax,
+    )
+    for line in ax.get_lines()[: len(CELLS)]:
+        band = mine[mine["cell"] == line.get_label()]
+        ax.fill_between(
+            band["length"], band["min"], band["max"], color=line.get_color(), alpha=0.2
+        )
 fig.tight_layout()
 
 # %% [markdown]
-# What the numbers say (rendered from the table above, so it stays true when you
-# change the parameters). "Solved" means an error below a tenth of the baseline's
-# (adding) or recall accuracy of at least 0.9 (copy).
-
+# ## Which cell is better? Only where the seeds agree
+#
+# One seed can be lucky. `clearly_better` names a winner only where the two
+# cells' ranges over the seeds do not overlap (and never with a single seed);
+# elsewhere the difference is **not shown** with this budget.
 
 # %%
-def solved(run):
-    if run.metric == "mse":
-        return run.score < 0.1 * run.baseline
-    return run.score >= 0.9
+LENGTHS = {"adding": ADD_LENGTHS, "copy": COPY_LENGTHS}
+PAIRS = [(cell, "SimpleRNN") for cell in CELLS if cell != "SimpleRNN"]
+PAIRS += [("LSTM", "GRU")]
 
 
-def longest_solved(runs, cell):
-    lengths = [r.length for r in runs if r.cell == cell and solved(r)]
-    return max(lengths) if lengths else None
+def runs_at(task, length):
+    """The runs of one task and length, with the cell as `config`."""
+    mine = runs[(runs["task"] == task) & (runs["length"] == length)]
+    name = "test MSE" if task == "adding" else "recall accuracy"
+    return mine.assign(config=mine["cell"], **{name: mine["score"]}), name
 
 
-def describe(runs, task_name):
-    parts = []
-    for cell, name in CELL_NAMES.items():
-        n = longest_solved(runs, cell)
-        mine = [r for r in runs if r.cell == cell]
-        best = max(mine, key=lambda r: r.beats_baseline_by)
-        parts.append(
-            f"{name} solves it up to length {n}"
-            if n
-            else f"{name} solves none of the lengths (closest: {best.metric} "
-            f"{best.score:.4f} at length {best.length})"
-        )
-    return f"- **{task_name}:** " + "; ".join(parts) + "."
+def winner(task, length, first, second):
+    """The clearly better cell of two, or None (ranges overlap, or one seed)."""
+    at, metric = runs_at(task, length)
+    lower = task == "adding"
+    if len(SEEDS) < 2:
+        return None
+    return clearly_better(at, metric, first, second, lower_is_better=lower)
 
 
-longest = {
-    task: {CELL_NAMES[c]: longest_solved(runs, c) for c in CELL_NAMES}
-    for task, runs in (("adding", adding_runs), ("copy", copy_runs))
-}
-params = {
-    CELL_NAMES[r.cell]: r.params for r in adding_runs if r.length == ADD_LENGTHS[0]
-}
-seconds_per_epoch = {
-    CELL_NAMES[c]: float(
-        np.mean([r.seconds / r.epochs for r in adding_runs if r.cell == c])
-    )
-    for c in CELL_NAMES
-}
+verdicts = pd.DataFrame(
+    [
+        {
+            "task": task,
+            "length": length,
+            "pair": f"{first} vs {second}",
+            "winner": winner(task, length, first, second) or "not shown",
+        }
+        for task, lengths in LENGTHS.items()
+        for length in lengths
+        for first, second in PAIRS
+    ]
+)
+display(verdicts.pivot(index=["task", "length"], columns="pair", values="winner"))
+
+LONG = ADD_LENGTHS[-1]
+at_long, mse_name = runs_at("adding", LONG)
+long_words = [
+    describe_difference(at_long, mse_name, first, second, digits=3)
+    for first, second in PAIRS
+]
 display(
     Markdown(
-        describe(adding_runs, "Adding problem")
-        + "\n"
-        + describe(copy_runs, "Copy task")
-        + "\n- Parameters (adding, "
-        + f"{UNITS} units): "
-        + ", ".join(f"{k} {v:,}" for k, v in params.items())
-        + " — the same at every length (parameter sharing, notebook 01).\n"
-        + "- Seconds per epoch on this machine (adding, mean over lengths): "
-        + ", ".join(f"{k} {v:.1f}" for k, v in seconds_per_epoch.items())
-        + ". A gated cell does 3–4× the arithmetic per step, so the same number of "
-        "updates costs it more time."
+        f"Adding problem at length {LONG}:\n\n"
+        + "\n".join(f"- {words}" for words in long_words)
+    )
+)
+
+# %%
+per_epoch = (runs["seconds"] / runs["epochs"]).groupby(runs["cell"], sort=False).mean()
+add_params = param_table.loc["adding", "whole model"]
+display(
+    Markdown(
+        f"Parameters (adding, {UNITS} units): "
+        + ", ".join(f"{c} {n:,}" for c, n in add_params.items())
+        + ", the same at every length. Mean training seconds per epoch on this "
+        "machine, over all runs: "
+        + ", ".join(
+            f"{c} {s:.1f} ({s / per_epoch['SimpleRNN']:.1f}× SimpleRNN)"
+            for c, s in per_epoch.items()
+        )
+        + "."
     )
 )
 
 # %% [markdown]
 # ## Inside a trained LSTM: the gates on a solved example
 #
-# Take the LSTM trained on the longest adding problem it solved (the shortest
-# length if it solved none) and one new sequence.
+# Take the LSTM of the first seed trained on the longest adding problem it solved
+# (the shortest length if it solved none) and one new sequence.
 # `rnn_zoo.models.diagnostics.gate_activations` recomputes the layer's gates at
 # every step from its trained weights with the NumPy reference cell of notebook 01.
 
 # %%
-lstm_runs = [r for r in adding_runs if r.cell == "lstm"]
-gate_run = max(
-    lstm_runs, key=lambda r: (solved(r), r.length if solved(r) else -r.length)
-)
-X_one, y_one = make_adding_problem(1, length=gate_run.length, seed=SEED + 100)
-prediction = float(np.asarray(gate_run.model(X_one))[0, 0])
-result = gate_activations(gate_run.model.get_layer("rnn_0"), X_one)
+first_lstm = runs[
+    (runs["task"] == "adding") & (runs["cell"] == "LSTM") & (runs["seed"] == SEEDS[0])
+]
+solved_lengths = first_lstm.loc[first_lstm["solved"], "length"]
+gate_length = int(solved_lengths.max()) if len(solved_lengths) else ADD_LENGTHS[0]
+gate_run = first_lstm[first_lstm["length"] == gate_length].iloc[0]
+gate_model = lstm_models[gate_length, SEEDS[0]]
+X_one, y_one = make_adding_problem(1, length=gate_length, seed=TEST_SEED + 1)
+prediction = float(keras.ops.convert_to_numpy(gate_model(X_one))[0, 0])
+result = gate_activations(gate_model.get_layer("rnn"), X_one)
 marked = np.flatnonzero(X_one[0, :, 1])
 contrast = gate_contrast(result.gates, marked)
 at, elsewhere = contrast["input"]
 between = slice(marked[0] + 1, marked[1])
+after = slice(marked[1] + 1, gate_length)
 kept_by_unit = np.prod(result.gates["forget"][0, between], axis=0)
 # memory units: the input gate reacts to the markers AND the forget gate holds
 order = np.argsort(-(at - elsewhere) * kept_by_unit)
 unit = int(order[0])
 display(
     Markdown(
-        f"Length {gate_run.length}, test MSE {gate_run.score:.4f} (baseline "
-        f"{gate_run.baseline:.4f}, {'solved' if solved(gate_run) else 'NOT solved'}). "
-        f"This sequence: marked values {X_one[0, marked[0], 0]:.3f} (t = {marked[0]}) "
-        f"and {X_one[0, marked[1], 0]:.3f} (t = {marked[1]}), target "
-        f"{y_one[0, 0]:.3f}, the LSTM says **{prediction:.3f}**."
+        f"Length {gate_length}, seed {SEEDS[0]}: test MSE {gate_run.score:.4f} "
+        f"(baseline {gate_run.baseline:.4f}, "
+        f"{'solved' if gate_run.solved else 'NOT solved'}). This sequence: marked "
+        f"values {X_one[0, marked[0], 0]:.3f} (t = {marked[0]}) and "
+        f"{X_one[0, marked[1], 0]:.3f} (t = {marked[1]}), target {y_one[0, 0]:.3f}, "
+        f"the LSTM says **{prediction:.3f}**."
     )
 )
 fig = plot_gates(
@@ -272,7 +459,7 @@ fig = plot_gates(
     units=order[:3].tolist(),
     marked_steps=marked.tolist(),
     marked_label="marker = 1",
-    title=f"LSTM gates on one adding-problem sequence of length {gate_run.length}\n"
+    title=f"LSTM gates on one adding-problem sequence of length {gate_length}\n"
     "(the 3 units whose input gate opens most at the markers and whose forget "
     "gate holds best between them)",
 )
@@ -285,10 +472,14 @@ fig = plot_gates(
 f_at = float(contrast["forget"][0][unit])
 forget_between = float(result.gates["forget"][0, between, unit].mean())
 kept = float(kept_by_unit[unit])  # share of c after marker 1 left at marker 2
+kept_after = float(np.prod(result.gates["forget"][0, after, unit]))
 n_between = marked[1] - marked[0] - 1
-cell = result.c[0, :, unit]
-jump_first = float(cell[marked[0]] - (cell[marked[0] - 1] if marked[0] > 0 else 0.0))
-change_between = float(cell[marked[1] - 1] - cell[marked[0]])
+n_after = gate_length - marked[1] - 1
+cell_state = result.c[0, :, unit]
+jump_first = float(
+    cell_state[marked[0]] - (cell_state[marked[0] - 1] if marked[0] > 0 else 0.0)
+)
+change_between = float(cell_state[marked[1] - 1] - cell_state[marked[0]])
 input_opens = at[unit] - elsewhere[unit] > 0.2
 
 
@@ -320,6 +511,8 @@ gate_words = (
         if f_at < forget_between - 0.05
         else ""
     )
+    + f" Over the {n_after} steps from the second marker to the end it keeps "
+    f"{kept_after:.0%}."
     + f"\n- **Cell state:** it changes by {jump_first:+.3f} at the first marker and "
     f"by {change_between:+.3f} in total over the {n_between} steps until the "
     "second"
@@ -344,55 +537,68 @@ display(Markdown(gate_words))
 
 # %%
 elapsed = time.perf_counter() - START
-last = {CELL_NAMES[r.cell]: r.score for r in adding_runs if r.length == ADD_LENGTHS[-1]}
-reach = {k: v or 0 for k, v in longest["adding"].items()}
-gated_win = max(reach["LSTM"], reach["GRU"]) > reach["SimpleRNN"]
-display(
-    Markdown(
-        f"- At length {ADD_LENGTHS[-1]} on the adding problem the test MSEs are "
-        + ", ".join(f"{k} {v:.4f}" for k, v in last.items())
-        + f" against a baseline of {adding_runs[-1].baseline:.4f}, each after "
-        f"{EPOCHS} epochs.\n"
-        + (
-            "- With the same number of updates a gated cell solved a longer adding "
-            f"problem (length {max(reach['LSTM'], reach['GRU'])}) than the SimpleRNN "
-            f"({reach['SimpleRNN'] or 'none'}): its gates keep "
-            "the gradient, and the value, alive across the gap.\n"
-            if gated_win
-            else "- With these updates no gated cell solved a longer adding problem "
-            "than the SimpleRNN; train longer (below) before drawing a conclusion.\n"
-        )
-        + "- The gated cells have 3–4× the parameters of a SimpleRNN of the same "
-        "width and are slower per step.\n"
-        "- The trained LSTM's gates follow the textbook story only as far as the "
-        "numbers above say; read them, do not assume them.\n"
-        f"\nThis notebook ran in {elapsed / 60:.1f} minutes."
+long_summary = summary.loc[("adding", LONG)]
+solved_long = long_summary["solved"].astype(int)
+gated_wins = [
+    first
+    for first, second in PAIRS
+    if second == "SimpleRNN" and winner("adding", LONG, first, second) == first
+]
+ratio = {c: add_params[c] / add_params["SimpleRNN"] for c in ("LSTM", "GRU")}
+takeaway = (
+    f"- At length {LONG} on the adding problem the mean test MSEs over "
+    f"{len(SEEDS)} seed(s) are "
+    + ", ".join(f"{c} {m:.4f}" for c, m in long_summary["mean"].items())
+    + f" against a baseline of {long_summary['baseline'].mean():.4f}; solved on "
+    + ", ".join(f"{c} {n}/{len(SEEDS)}" for c, n in solved_long.items())
+    + " seeds.\n"
+    + (
+        f"- With the same number of updates, {' and '.join(gated_wins)} beat the "
+        f"SimpleRNN there on every seed (the ranges do not overlap): the gates "
+        "keep the gradient, and the value, alive across the gap.\n"
+        if gated_wins
+        else "- With these updates and seeds no gated cell is shown to beat the "
+        "SimpleRNN there (the ranges overlap); train longer or add seeds.\n"
     )
+    + f"- The LSTM has {ratio['LSTM']:.1f}× and the GRU {ratio['GRU']:.1f}× the "
+    "parameters of a SimpleRNN of the same width (adding models), whatever the "
+    "length.\n"
+    "- The trained LSTM's gates follow the textbook story only as far as the "
+    "numbers above say; read them, do not assume them.\n"
+    f"\nThis notebook ran in {elapsed / 60:.1f} minutes."
 )
+display(Markdown(takeaway))
 
 # %% [markdown]
-# **Train longer:** raise `EPOCHS` (e.g. 15) and add longer lengths
-# (`ADD_LENGTHS = [10, 50, 100, 200]`); about 15 minutes on 2 cores.
-# `python benchmarks/long_memory.py` runs the larger comparison from the command
-# line and prints the table.
+# **Train longer:** raise `EPOCHS` (e.g. 10), add longer lengths
+# (`ADD_LENGTHS = [10, 50, 100, 200]`) and seeds. `python benchmarks/long_memory.py`
+# executes this notebook with such full-size parameters and prints the table.
 
 # %%
 record_results(
-    f"adding L={ADD_LENGTHS[-1]} MSE: "
-    + ", ".join(f"{k} {v:.3f}" for k, v in last.items())
-    + f" (baseline {adding_runs[-1].baseline:.3f})",
-    runs=[r.as_row() for r in adding_runs + copy_runs],
-    longest_solved=longest,
-    gate_length=gate_run.length,
+    f"adding L={LONG} MSE, mean of {len(SEEDS)} seed(s): "
+    + ", ".join(f"{c} {m:.3f}" for c, m in long_summary["mean"].items())
+    + f" (baseline {long_summary['baseline'].mean():.3f}); solved "
+    + ", ".join(f"{c} {n}/{len(SEEDS)}" for c, n in solved_long.items()),
+    runs=runs.to_dict("records"),
+    params=param_table.reset_index().to_dict("records"),
+    verdicts=verdicts.to_dict("records"),
+    long_words=dict(zip([f"{a} vs {b}" for a, b in PAIRS], long_words, strict=True)),
+    takeaway=takeaway,
+    test_seed=TEST_SEED,
+    n_train=N_TRAIN,
+    n_test=N_TEST,
+    gate_length=gate_length,
     gate_unit=unit,
     marked_steps=marked.tolist(),
     input_gate_at_markers=float(at[unit]),
     input_gate_elsewhere=float(elsewhere[unit]),
     forget_gate_between=forget_between,
     forget_kept_between=kept,
+    forget_kept_after=kept_after,
     forget_gate_at_markers=f_at,
     gates_of_unit={n: g[0, :, unit].tolist() for n, g in result.gates.items()},
-    cell_of_unit=cell.tolist(),
+    cell_of_unit=cell_state.tolist(),
     gate_words=gate_words,
     prediction=prediction,
     target=float(y_one[0, 0]),
@@ -403,26 +609,41 @@ record_results(
 #
 # 1. Predict, then check: what happens to the SimpleRNN at length 50 if you give it
 #    3× more `EPOCHS`? And to the LSTM at length 100?
-# 2. Replace the GRU by a GRU with `reset_after=False` (edit `compare_cells`' cells or
-#    build it with `rnn_zoo.models.build_sequence_regressor`). Does it change the
-#    parameter count? The score?
-# 3. Look at the forget gate of the chosen unit *after* the second marker. Why does it
-#    not matter what it does there?
+# 2. Add a fourth cell, a GRU with `reset_after=False` (the original GRU of Cho et
+#    al., the reset gate applied before the recurrent product): add
+#    `"GRU (reset_after=False)": functools.partial(keras.layers.GRU,
+#    reset_after=False)` to `CELLS` (after `import functools`) and run the
+#    notebook again. Does it change the parameter count? Is its score clearly
+#    different from the default GRU's?
+# 3. The words above say how much of the chosen unit's cell the forget gate keeps
+#    between the markers and how much from the second marker to the end. Nothing
+#    new has to be written after the second marker. Does the forget gate still
+#    matter there? Why?
 # 4. Make the copy task harder with `N_SYMBOLS = 8` and `COPY_SYMBOLS = 4`. Which
 #    cell degrades first?
 #
 # <details><summary>Solutions</summary>
 #
-# 1. More steps help the SimpleRNN little once the gradient from the first marker has
-#    vanished (notebook 01: a factor well below 1 per step over ~25 steps); the
-#    LSTM usually gets there with more time, since its forget gate can stay near 1.
-# 2. Yes: $3u(f + u + 1)$ instead of $3u(f + u + 2)$, i.e. $3u$ fewer parameters;
-#    the score is about the same.
-# 3. Nothing new has to be written after the second marker: the cell only has to
-#    hold the sum for the remaining steps (fewer than half the sequence), and the
-#    output gate decides when it is shown. A forget gate a little below 1 loses
-#    little over so few steps.
-# 4. Usually the SimpleRNN: more symbols to hold means more information to carry
-#    across the delay.
+# 1. More updates help the SimpleRNN little once the gradient from the first
+#    marker has vanished (notebook 01: a factor well below 1 per step over ~25
+#    steps); the LSTM often gets there with more time, since its forget gate can
+#    stay near 1. Check with the verdict table, not one seed.
+# 2. Yes: $3u(f + u + 1)$ instead of $3u(f + u + 2)$, i.e. $3u$ fewer parameters
+#    (the new line of the parameter table has no formula: compute it). The verdict
+#    table compares it with the SimpleRNN automatically; for the GRU pair add
+#    `("GRU (reset_after=False)", "GRU")` to `PAIRS`. With a few seeds the ranges
+#    usually overlap: a difference is not shown.
+# 3. Yes, as much as between the markers. The model answers only at the last
+#    step: `Dense(1)` reads $h_T = o_T \odot \tanh(c_T)$, so both marked values
+#    must still be in the cell state at step $T$, and
+#    $c_T = c_{t_2} \prod_{t > t_2} f_t + \dots$ Every forget gate after the
+#    second marker multiplies what was stored; a gate of 0.9 over 20 steps would
+#    leave $0.9^{20} \approx 12\%$. The second marker falls anywhere in the
+#    second half, so up to half the sequence can follow it. A model that solves
+#    the task keeps the forget gates of the units that hold the sum near 1 until
+#    the end (compare "keeps ... from the second marker to the end" above).
+# 4. Look at the table rather than guess: more symbols to hold means more
+#    information to carry across the delay, and in the default run the SimpleRNN
+#    is the first to fail as the delay grows.
 #
 # </details>
