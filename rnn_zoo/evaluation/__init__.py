@@ -15,8 +15,6 @@
   with an output at every step: tagging, and the leak of a bidirectional one).
 - ``bidirectional``: ``tagging_configs`` (same-budget uni/bidirectional
   taggers), ``train_step_forecaster``, ``leak_scores`` (notebook 07).
-- ``long_memory``: ``train_memory_task``, ``compare_cells`` (SimpleRNN vs LSTM vs
-  GRU on the adding problem and the copy task as the length grows).
 - ``arithmetic``: ``accuracy_by_digits``, ``no_carry_answers`` (scoring adders).
 - ``adders``: ``train_adder``, ``compare_adders`` (learning to execute addition:
   input reversal and curricula over seeds).
@@ -66,10 +64,6 @@ _LAZY: dict[str, str | None] = {
     "exact_match": "sequences",
     "token_accuracy": "sequences",
     "attention_alignment_accuracy": "sequences",
-    # long_memory
-    "MemoryRun": "long_memory",
-    "train_memory_task": "long_memory",
-    "compare_cells": "long_memory",
     # per_step
     "tag_accuracy": "per_step",
     "padding_gap": "per_step",

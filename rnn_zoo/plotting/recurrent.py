@@ -5,8 +5,8 @@
 - `plot_gates`: an LSTM's or GRU's gate activations over time, one panel per gate,
   with the steps that matter (e.g. the markers of the adding problem) shaded.
 - `plot_score_by_length`: a memory-task score against the sequence length, one
-  line per cell, with the trivial baseline (rows from
-  :func:`rnn_zoo.evaluation.long_memory.compare_cells`).
+  line per cell, with the trivial baseline (e.g. the mean over seeds of each
+  cell and length, as notebook 02 plots them).
 
 The numbers come from :mod:`rnn_zoo.models.diagnostics`. Each function returns the
 matplotlib ``Figure``; this module imports matplotlib, not TensorFlow.
@@ -160,9 +160,9 @@ def plot_score_by_length(
 
     Args:
         rows: Records with keys ``cell``, ``length``, ``score``, ``baseline`` and
-            ``metric`` (one metric for all), e.g. ``[r.as_row() for r in
-            compare_cells(...)]``. The baseline (mean over rows of a length) is
-            drawn as a dashed grey line.
+            ``metric`` (one metric for all; one row per cell and length, e.g.
+            the mean score over seeds). The baseline (mean over rows of a
+            length) is drawn as a dashed grey line.
         title: Axes title. Defaults to "Score against length".
         ax: A matplotlib ``Axes`` to draw on, or None (default) for a new figure.
 
