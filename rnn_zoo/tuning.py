@@ -1,7 +1,8 @@
-"""Hyperparameter search with KerasTuner: random search vs Bayesian optimisation.
+"""Hyperparameter search with KerasTuner: grid search, random search, Bayesian.
 
-`search_hyperparameters` runs one KerasTuner search (``keras_tuner.RandomSearch``
-or ``keras_tuner.BayesianOptimization``) quietly in a temporary folder and returns
+`search_hyperparameters` runs one KerasTuner search (``keras_tuner.GridSearch``,
+``keras_tuner.RandomSearch`` or ``keras_tuner.BayesianOptimization``) quietly in
+a temporary folder and returns
 its trials as a tidy ``pandas.DataFrame``, in the order they ran, with the best
 score so far. `compare_searches` runs several methods with several seeds, the
 same number of trials each, and returns one row per search in the shape of
@@ -74,7 +75,15 @@ class _BayesianOptimization(_PlainTrials, keras_tuner.BayesianOptimization):
     pass
 
 
-SEARCH_METHODS = {"random": _RandomSearch, "bayesian": _BayesianOptimization}
+class _GridSearch(_PlainTrials, keras_tuner.GridSearch):
+    pass
+
+
+SEARCH_METHODS = {
+    "grid": _GridSearch,
+    "random": _RandomSearch,
+    "bayesian": _BayesianOptimization,
+}
 
 
 def _trial_rows(tuner: Any) -> pd.DataFrame:
@@ -120,10 +129,14 @@ def search_hyperparameters(
             hypermodel function).
         train: ``(X, y)`` training arrays, X ``(samples, timesteps, features)``.
         validation: ``(X, y)`` validation arrays.
-        method: ``"random"`` (``RandomSearch``) or ``"bayesian"``
+        method: ``"grid"`` (``GridSearch``: every combination of the
+            ``hp.Choice`` values, in order; the space must be discrete),
+            ``"random"`` (``RandomSearch``) or ``"bayesian"``
             (``BayesianOptimization``, a Gaussian process that proposes the
             next point from the trials so far). Defaults to ``"random"``.
-        trials: int. Number of trials (models trained). Defaults to 8.
+        trials: int. Number of trials (models trained), at most. A grid search
+            stops early once every combination has run, so ``trials`` equal to
+            the grid's size tries exactly the grid. Defaults to 8.
         epochs: int. Epochs per trial. Defaults to 5.
         batch_size: int. Defaults to 32.
         seed: int. Seed of the weights and of the sampler. Defaults to 0.
@@ -144,6 +157,8 @@ def search_hyperparameters(
         ValueError: If ``method`` is unknown or a count is not positive.
 
     Example:
+        A grid of two learning rates, tried in order:
+
         >>> import numpy as np
         >>> def build(hp):
         ...     inputs = keras.Input((1,))
@@ -152,9 +167,10 @@ def search_hyperparameters(
         ...                   "mse")
         ...     return model
         >>> data = (np.ones((4, 1)), np.ones((4, 1)))
-        >>> table = search_hyperparameters(build, data, data, trials=2, epochs=1)
-        >>> table.columns.tolist(), table["trial"].tolist()
-        (['trial', 'lr', 'score', 'best_so_far'], [1, 2])
+        >>> table = search_hyperparameters(build, data, data, method="grid",
+        ...                                trials=5, epochs=1)
+        >>> table.columns.tolist(), table["lr"].tolist()
+        (['trial', 'lr', 'score', 'best_so_far'], [0.01, 0.1])
         >>> bool(table["score"].notna().all())
         True
     """
@@ -231,8 +247,8 @@ def compare_searches(
         build: The hypermodel function, as in `search_hyperparameters`.
         train: ``(X, y)`` training arrays.
         validation: ``(X, y)`` validation arrays.
-        methods: Search methods to compare. Defaults to
-            ``("random", "bayesian")``.
+        methods: Search methods to compare, among ``"grid"``, ``"random"``
+            and ``"bayesian"``. Defaults to ``("random", "bayesian")``.
         seeds: Seeds; each method runs once per seed. Defaults to (0, 1, 2).
         trials: int. Trials per search. Defaults to 8.
         epochs: int. Epochs per trial. Defaults to 5.

@@ -81,7 +81,7 @@ def test_compare_searches_rows_fit_summarize_and_plot_runs(capsys):
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"method": "grid"}, ValueError, "`method` must be one of 'random'"),
+        ({"method": "sobol"}, ValueError, "`method` must be one of .grid."),
         ({"trials": 0}, ValueError, "`trials` must be a positive integer"),
         ({"build": None}, TypeError, "`build` must be a callable"),
         ({"train": X}, TypeError, "`train` must be an"),
@@ -102,3 +102,47 @@ def test_bad_arguments_name_themselves(kwargs, error, match):
 def test_compare_searches_refuses_empty_lists():
     with pytest.raises(ValueError, match="`seeds` must be a non-empty list"):
         compare_searches(build, (X, Y), (X, Y), seeds=[])
+
+
+def test_grid_search_tries_exactly_the_grid_in_order():
+    table = search_hyperparameters(
+        build, (X, Y), (X, Y), method="grid", trials=10, epochs=1, batch_size=4
+    )
+    # every grid point once, then it stops although 10 trials were allowed
+    assert table["lr"].tolist() == GRID
+    expected = [(3 - 6 * lr) ** 2 for lr in GRID]
+    np.testing.assert_allclose(table["score"], expected, rtol=1e-5, atol=1e-6)
+    assert table["best_so_far"].iloc[-1] == pytest.approx(0.0, abs=1e-6)  # lr 0.5
+    first_two = search_hyperparameters(
+        build, (X, Y), (X, Y), method="grid", trials=2, epochs=1, batch_size=4
+    )
+    assert first_two["lr"].tolist() == GRID[:2]
+
+
+def build_two(hp):
+    """A 2 x 2 grid: learning rate and the starting weight."""
+    inputs = keras.Input((1,))
+    start = keras.initializers.Constant(hp.Choice("w0", [0.0, 1.0]))
+    dense = keras.layers.Dense(1, use_bias=False, kernel_initializer=start)
+    model = keras.Model(inputs, dense(inputs))
+    model.compile(keras.optimizers.SGD(hp.Choice("lr", [0.1, 0.5])), "mse")
+    return model
+
+
+def test_grid_search_covers_the_product_of_two_choices():
+    runs = compare_searches(
+        build_two,
+        (X, Y),
+        (X, Y),
+        methods=["grid"],
+        seeds=[0],
+        trials=4,
+        epochs=1,
+        batch_size=4,
+        progress=False,
+    )
+    tried = {(t["w0"], t["lr"]) for t in runs.loc[0, "trials"]}
+    assert tried == {(0.0, 0.1), (0.0, 0.5), (1.0, 0.1), (1.0, 0.5)}
+    # one SGD step from w0: w = w0 + 2 lr (3 - w0); lr 0.5 lands on 3 exactly
+    assert runs.loc[0, "best"]["lr"] == 0.5
+    assert runs.loc[0, "best_val_loss"] == pytest.approx(0.0, abs=1e-6)
