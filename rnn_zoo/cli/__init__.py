@@ -10,7 +10,9 @@ Conventions every command follows:
 - results on stdout, logs and progress on stderr (so stdout can be piped);
 - a usage problem (bad file, bad value) raises `UsageError`: ``main`` prints it
   as one line ``rnn_zoo GROUP COMMAND: error: ...`` on stderr and exits with 2,
-  no traceback (argparse's own errors exit with 2 as well);
+  no traceback; argparse's own errors (a bad number, an unknown option) are one
+  line with exit code 2 as well (`rnn_zoo.cli.options.OneLineParser`), and they
+  come before any data is read or TensorFlow is imported;
 - Ctrl-C exits with 130 after one line saying how to resume.
 """
 
@@ -61,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
         >>> parser.prog
         'rnn_zoo'
     """
-    parser = argparse.ArgumentParser(
+    from rnn_zoo.cli.options import OneLineParser
+
+    parser = OneLineParser(
         prog="rnn_zoo",
         description="Train and use the rnn_zoo models from the command line.",
     )

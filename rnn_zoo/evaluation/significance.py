@@ -7,6 +7,12 @@ runs it on two models of a `walk_forward_backtest`, pairing their errors fold by
 fold. A small MASE difference over a few dozen forecasts is usually noise; this
 is how a notebook tells the reader whether an edge is real.
 
+The test is defined from 3 pairs, but its p-value leans on a t approximation of
+the mean loss difference, which a handful of pairs cannot check: one lucky fold
+decides it. ``MIN_PAIRS_FOR_P_VALUE`` (10) is the house rule of thumb below
+which a p-value is not reported (``python -m rnn_zoo forecast`` says how many
+folds it needs instead); `DieboldMarianoResult.enough_pairs` tells the same.
+
 Pure NumPy/SciPy: importing this module imports neither TensorFlow nor matplotlib.
 """
 
@@ -20,7 +26,15 @@ import pandas as pd
 from rnn_zoo._validation import check_int, check_one_of, error_message
 from rnn_zoo.evaluation.forecasting import _pair
 
-__all__ = ["DieboldMarianoResult", "diebold_mariano", "compare_forecasts"]
+__all__ = [
+    "DieboldMarianoResult",
+    "diebold_mariano",
+    "compare_forecasts",
+    "MIN_PAIRS_FOR_P_VALUE",
+]
+
+#: Fewest paired losses from which a p-value is worth reporting (rule of thumb).
+MIN_PAIRS_FOR_P_VALUE = 10
 
 
 class DieboldMarianoResult(NamedTuple):
@@ -38,6 +52,16 @@ class DieboldMarianoResult(NamedTuple):
     p_value: float
     mean_difference: float
     n: int
+
+    @property
+    def enough_pairs(self) -> bool:
+        """Whether ``n >= MIN_PAIRS_FOR_P_VALUE``, so the p-value is worth reporting.
+
+        Example:
+            >>> DieboldMarianoResult(-2.0, 0.015, -0.1, 3).enough_pairs
+            False
+        """
+        return self.n >= MIN_PAIRS_FOR_P_VALUE
 
 
 def diebold_mariano(
@@ -60,7 +84,9 @@ def diebold_mariano(
             the forecasts do not overlap. Defaults to 1.
 
     Returns:
-        A `DieboldMarianoResult` ``(statistic, p_value, mean_difference, n)``.
+        A `DieboldMarianoResult` ``(statistic, p_value, mean_difference, n)``;
+        with fewer than ``MIN_PAIRS_FOR_P_VALUE`` pairs its ``enough_pairs`` is
+        False: report the statistic, not the p-value.
 
     Raises:
         ValueError: If the lengths differ, a loss is NaN/inf, there are fewer

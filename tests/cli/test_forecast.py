@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_zoo.cli import main
-from rnn_zoo.cli.forecast import read_series
+from rnn_zoo.cli import UsageError, main
+from rnn_zoo.cli.forecast import _diebold_mariano_line, plot_path, read_series
 
 ROOT = Path(__file__).resolve().parents[2]
 N_ROWS = 60
@@ -63,10 +63,10 @@ def test_backtest_table_plot_and_ffill_end_to_end(tmp_path):
     frame = _prices()
     frame.loc[20, "Close"] = np.nan  # one NaN gap, filled on request
     csv = _csv(tmp_path, frame)
-    plot = tmp_path / "mase.png"
+    plot = tmp_path / "mase_by_step.png"  # --plot FOLDER writes this file
     args = [
-        "--csv", csv, "--horizon", "2", "--backtest-folds", "3",
-        "--refit-every", "3", "--plot", str(plot), "--fill", "ffill", *QUICK,
+        "--csv", csv, "--horizon", "2", "--backtest-folds", "10",
+        "--refit-every", "10", "--plot", str(tmp_path), "--fill", "ffill", *QUICK,
     ]  # fmt: skip
     result = _cli(*args)
     assert result.returncode == 0, result.stderr
@@ -74,10 +74,11 @@ def test_backtest_table_plot_and_ffill_end_to_end(tmp_path):
     assert lines[1].split() == ["MASE", "MAE", "RMSE", "dir_acc", "n"]
     table = {line.split()[0]: line.split()[1:] for line in lines[3:7]}
     assert set(table) == {"lstm", "naive", "drift", "mean"}
-    assert all(row[-1] == "6" for row in table.values())  # 3 folds x 2 steps
-    assert "Diebold-Mariano lstm vs naive" in lines[7]
+    assert all(row[-1] == "20" for row in table.values())  # 10 folds x 2 steps
+    assert "Diebold-Mariano lstm vs naive" in lines[7] and "(10 folds)" in lines[7]
     assert "filled 1 empty cell(s)" in result.stderr
     assert plot.stat().st_size > 0 and plot.read_bytes()[:4] == b"\x89PNG"
+    assert f"wrote {plot}" in result.stderr  # the file written, not the folder
 
 
 def test_missing_file_is_one_line_and_exit_2_from_the_shell(tmp_path):
@@ -162,10 +163,82 @@ def test_series_too_short(tmp_path, capsys):
     assert f"has {N_ROWS} rows, too short" in err and "= 66 rows" in err
 
 
-def test_non_positive_sizes(tmp_path, capsys):
-    assert "--horizon must be a positive integer" in _bad(
-        capsys, "--csv", _csv(tmp_path), "--horizon", "0"
-    )
+def _parser_error(capsys, *args) -> str:
+    with pytest.raises(SystemExit) as info:
+        main(["forecast", *args])
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "fragment"),
+    [
+        ("--horizon", "0", "must be a positive integer, got '0'"),
+        ("--backtest-folds", "1", "must be an integer >= 2, got '1'"),
+        ("--seed", "-1", "must be a non-negative integer"),
+        ("--refit-every", "x", "must be a positive integer, got 'x'"),
+    ],
+)
+def test_bad_numbers_name_the_flag_before_reading_the_csv(
+    flag, value, fragment, capsys
+):
+    err = _parser_error(capsys, "--csv", "no/such.csv", flag, value)
+    assert f"argument {flag}: {fragment}" in err and "k-fold" not in err
+
+
+def test_day_first_dates_get_a_hint(tmp_path, capsys):
+    frame = _prices()
+    dates = pd.to_datetime(frame["Date"])
+    frame["Date"] = dates.dt.strftime("%d/%m/%Y")  # starts 04/01/2021
+    csv = _csv(tmp_path, frame)
+    err = _bad(capsys, "--csv", csv)
+    assert "unreadable date" in err and "look day-first" in err
+    assert "--day-first" in err
+    # every day <= 12: month-first reads them all, out of order
+    small = frame[dates.dt.day <= 12].reset_index(drop=True)
+    err = _bad(capsys, "--csv", _csv(tmp_path, small, name="small.csv"))
+    assert "are not sorted" in err and "pass --day-first" in err
+    read, _ = read_series(csv, day_first=True)
+    assert list(read.index) == list(dates)
+    # and the other way round: a month-first file read with --day-first
+    frame["Date"] = dates.dt.strftime("%m/%d/%Y")
+    err = _bad(capsys, "--csv", _csv(tmp_path, frame, "us.csv"), "--day-first")
+    assert "drop --day-first" in err
+
+
+def test_constant_column_is_refused_before_the_backtest(tmp_path, capsys):
+    frame = _prices()
+    frame["Close"] = 42.0
+    err = _bad(capsys, "--csv", _csv(tmp_path, frame))
+    assert "--column 'Close' is constant (42)" in err and "MASE" in err
+    assert "`mae`" not in err
+
+
+def test_plot_path_folder_suffix_and_unwritable(tmp_path):
+    assert plot_path(str(tmp_path)) == tmp_path / "mase_by_step.png"
+    assert plot_path(str(tmp_path / "goog")) == tmp_path / "goog.png"
+    assert plot_path(str(tmp_path / "a.svg")) == tmp_path / "a.svg"
+    with pytest.raises(UsageError, match="must end in .png"):
+        plot_path(str(tmp_path / "a.txt"))
+    # /proc takes no new files, even for root (chmod would not stop root)
+    with pytest.raises(UsageError, match="cannot write into the folder of --plot"):
+        plot_path("/proc/mase.png")
+
+
+def test_unwritable_plot_fails_before_the_backtest(tmp_path, capsys):
+    err = _bad(capsys, "--csv", _csv(tmp_path), "--plot", "/proc/mase.png")
+    assert "cannot write into the folder of --plot '/proc'" in err
+
+
+def test_diebold_mariano_needs_ten_folds():
+    import argparse
+
+    args = argparse.Namespace(cell="gru", backtest_folds=3)
+    line = _diebold_mariano_line(args, result=None)
+    assert "p-value" not in line.replace("for a p-value", "")
+    assert "not computed: 3 folds" in line and "--backtest-folds 10" in line
 
 
 def test_log_returns_of_non_positive_values(tmp_path, capsys):
@@ -181,7 +254,7 @@ def test_unknown_symbol(capsys):
 
 def test_plot_folder_missing(tmp_path, capsys):
     err = _bad(capsys, "--csv", _csv(tmp_path), "--plot", str(tmp_path / "x" / "p.png"))
-    assert "folder of --plot" in err
+    assert "the folder of --plot" in err and "does not exist" in err
 
 
 def test_not_a_csv(tmp_path, capsys):
@@ -191,9 +264,8 @@ def test_not_a_csv(tmp_path, capsys):
 
 
 def test_argparse_errors_exit_2(capsys):
-    with pytest.raises(SystemExit) as info:
-        main(["forecast", "--symbol", "GOOG", "--cell", "tcn"])
-    assert info.value.code == 2
+    err = _parser_error(capsys, "--symbol", "GOOG", "--cell", "tcn")
+    assert err.startswith("rnn_zoo forecast: error: argument --cell")
 
 
 def test_read_series_any_csv_with_a_date_column(tmp_path):

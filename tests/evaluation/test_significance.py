@@ -76,3 +76,17 @@ def test_bad_input():
         compare_forecasts(rows, "a", "lstm")
     with pytest.raises(ValueError, match="`loss` must be one of"):
         compare_forecasts(rows, "a", "a", loss="huber")
+
+
+def test_enough_pairs_only_from_min_pairs_for_p_value():
+    from rnn_zoo.evaluation.significance import MIN_PAIRS_FOR_P_VALUE
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=40), rng.normal(size=40)
+    # three forecasts give a p-value, but one not worth reporting
+    assert not diebold_mariano(a[:3], b[:3]).enough_pairs
+    short = MIN_PAIRS_FOR_P_VALUE - 1
+    assert not diebold_mariano(a[:short], b[:short]).enough_pairs
+    assert diebold_mariano(
+        a[:MIN_PAIRS_FOR_P_VALUE], b[:MIN_PAIRS_FOR_P_VALUE]
+    ).enough_pairs

@@ -1,0 +1,218 @@
+"""Option checks shared by the command groups: argparse types, flag names, folders.
+
+- `OneLineParser`: an ``ArgumentParser`` whose errors are one line on stderr
+  (``rnn_zoo GROUP COMMAND: error: argument --seed: ...; see --help``), exit 2.
+- `positive_int`, `non_negative_int`, `int_at_least`, `positive_float`,
+  `unit_interval`: argparse ``type=`` callables that refuse bad numbers while
+  the command line is parsed, before any data is read or TensorFlow imported.
+- `with_flags`: rewrite a library error that names Python arguments
+  (`` `top_k` ``, ``top_k=0``) with the flags the user typed (``--top-k``).
+- `writable_folder`: check that a file can be created in a folder, before a
+  long run that would write there at its end.
+
+Nothing here imports TensorFlow, NumPy or pandas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, NoReturn
+
+from rnn_zoo.cli import UsageError
+
+__all__ = [
+    "OneLineParser",
+    "positive_int",
+    "non_negative_int",
+    "int_at_least",
+    "positive_float",
+    "unit_interval",
+    "with_flags",
+    "writable_folder",
+]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line on stderr, exit 2.
+
+    argparse prints the whole usage block before its error; a one-line error
+    (like every other error of ``python -m rnn_zoo``) is easier to read in a
+    log, and ``--help`` still shows the usage.
+
+    Example:
+        >>> parser = OneLineParser(prog="demo")
+        >>> _ = parser.add_argument("--n", type=positive_int)
+        >>> parser.parse_args(["--n", "0"])  # doctest: +SKIP
+        demo: error: argument --n: must be a positive integer, got '0'; see demo --help
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``message`` as one line and exit with status 2."""
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {message}; see {self.prog} --help\n")
+
+
+def _number(
+    text: str, kind: type, ok: Callable[[Any], bool], allowed: str
+) -> int | float:
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or (kind is float and not math.isfinite(value)) or not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
+    return value
+
+
+def _named(parse: Callable[[str], Any], name: str) -> Callable[[str], Any]:
+    parse.__name__ = name  # argparse names the type in some messages
+    return parse
+
+
+def int_at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: an integer ``>= low``.
+
+    Args:
+        low: The smallest allowed value.
+
+    Returns:
+        A callable ``str -> int`` raising ``argparse.ArgumentTypeError``.
+
+    Example:
+        >>> int_at_least(2)("3")
+        3
+        >>> int_at_least(2)("1")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: must be an integer >= 2, got '1'
+    """
+    allowed = f"an integer >= {low}"
+    return _named(lambda text: _number(text, int, lambda v: v >= low, allowed), "int")
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer ``>= 1``.
+
+    Example:
+        >>> positive_int("0")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: must be a positive integer, got '0'
+    """
+    return _number(text, int, lambda v: v >= 1, "a positive integer")
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: an integer ``>= 0`` (e.g. a seed).
+
+    Example:
+        >>> non_negative_int("-1")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: must be a non-negative integer, got '-1'
+    """
+    return _number(text, int, lambda v: v >= 0, "a non-negative integer")
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number ``> 0`` (``inf`` and ``nan`` refused).
+
+    Example:
+        >>> positive_float("inf")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: must be a finite number > 0, got 'inf'
+    """
+    return _number(text, float, lambda v: v > 0, "a finite number > 0")
+
+
+def unit_interval(text: str) -> float:
+    """An argparse type: a number in ``(0, 1]`` (e.g. ``--top-p``).
+
+    Example:
+        >>> unit_interval("1.5")
+        Traceback (most recent call last):
+        ...
+        argparse.ArgumentTypeError: must be a number in (0, 1], got '1.5'
+    """
+    return _number(text, float, lambda v: 0 < v <= 1, "a number in (0, 1]")
+
+
+def with_flags(
+    message: str | BaseException, names: Iterable[str] | Mapping[str, str]
+) -> str:
+    """Rewrite a library message in terms of command-line flags, on one line.
+
+    `` `top_k` `` becomes ``--top-k`` and ``top_k=0`` becomes ``--top-k 0``, for
+    each Python argument name in ``names``; whitespace runs become one space.
+
+    Args:
+        message: The message, or the exception carrying it.
+        names: Python argument names that are flags of the command (``top_k``
+            -> ``--top-k``), or a mapping from argument name to flag where they
+            differ (``{"folds": "--backtest-folds"}``).
+
+    Returns:
+        The rewritten one-line message.
+
+    Example:
+        >>> with_flags("`top_k` must be an integer in [1, 66]. Received: top_k=70",
+        ...            ["top_k", "seed"])
+        '--top-k must be an integer in [1, 66]. Received: --top-k 70'
+        >>> with_flags("`folds` must be >= 2. Received: folds=1",
+        ...            {"folds": "--backtest-folds"})
+        '--backtest-folds must be >= 2. Received: --backtest-folds 1'
+    """
+    text = " ".join(str(message).split())
+    if not isinstance(names, Mapping):
+        names = {name: "--" + name.replace("_", "-") for name in names}
+    for name, flag in names.items():
+        text = text.replace(f"`{name}`", flag)
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}=", f"{flag} ", text)
+    return text
+
+
+def writable_folder(path: str | os.PathLike, flag: str) -> Path:
+    """Check that files can be created in the folder ``path``; return it.
+
+    Creates and deletes one empty temporary file there, so a read-only folder,
+    a read-only file system or a missing permission is found now, not after a
+    long run that writes its result at the end.
+
+    Args:
+        path: The folder.
+        flag: The option that named it, for the message (``"--plot"``).
+
+    Returns:
+        The folder as a ``Path``.
+
+    Raises:
+        UsageError: If it does not exist, is not a folder, or is not writable.
+
+    Example:
+        >>> writable_folder("/no/such/folder", "--plot")
+        Traceback (most recent call last):
+        ...
+        rnn_zoo.cli.UsageError: the folder of --plot '/no/such/folder' does not exist
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise UsageError(f"the folder of {flag} {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"the folder of {flag} {str(folder)!r} is not a folder")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".rnn_zoo_probe_"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(
+            f"cannot write into the folder of {flag} {str(folder)!r} ({reason}); "
+            "pick a writable folder"
+        ) from None
+    return folder
