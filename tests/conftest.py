@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import random
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import configuration, settings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -21,6 +24,15 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         "MKL_NUM_THREADS",
     ):
         os.environ.setdefault(_name, "1")
+
+
+# Hypothesis keeps its example database outside the source tree, and in CI it is
+# derandomized (the same examples every run, so a red build is reproducible).
+HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "rnn_zoo-hypothesis"
+configuration.set_hypothesis_home_dir(HYPOTHESIS_HOME)
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
