@@ -10,27 +10,20 @@
   linear in the elapsed time), since the number of steps is not known up front.
 - `BudgetProgbar` is Keras' progress bar for such a budget: each epoch opens with
   "Epoch 3 (4.2 of 10.0 min)" instead of "Epoch 3/10000".
-- A private bookkeeping callback restores, on a resumed run, what
-  ``BackupAndRestore`` does not: early stopping's memory of the best epoch,
-  ``ModelCheckpoint``'s best value, and a ``history.csv`` with one row per epoch.
 
-``_fit_callbacks`` assembles the list `fit` uses, in the order these need.
+The run folder of ``fit(run_dir=...)`` (backup, ``best.keras``, ``history.csv``,
+all committed atomically once per epoch) is kept by `rnn_zoo.run_state`.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import math
 import os
 import time
-import warnings
-from typing import Any
 
 import keras
 
 from rnn_zoo._validation import check_float, check_one_of, check_type
-from rnn_zoo.models.serialization import load_model
 
 __all__ = [
     "BudgetProgbar",
@@ -39,9 +32,6 @@ __all__ = [
     "TrainingDivergedError",
     "WallClockDecay",
 ]
-
-# Written by keras.callbacks.BackupAndRestore into its backup_dir after each epoch.
-_BACKUP_METADATA = "training_metadata.json"
 
 
 class TrainingDivergedError(RuntimeError):
@@ -334,165 +324,3 @@ def _diverged_message(
             "next run starts from scratch."
         )
     return msg
-
-
-def _read_history(path: str) -> tuple[list[str], list[dict[str, str]]]:
-    if not os.path.exists(path):
-        return [], []
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        rows = list(reader)
-        return list(reader.fieldnames or []), rows
-
-
-def _write_history(path: str, fieldnames: list[str], rows: list[dict]) -> None:
-    if not rows:
-        os.remove(path)  # CSVLogger then starts a new file with a header
-        return
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fieldnames)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def _as_float(text: Any) -> float:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return math.nan
-    return value if math.isfinite(value) else math.nan
-
-
-def _resume_epoch(backup_dir: str | None) -> int:
-    """The epoch a ``BackupAndRestore`` run resumes at (0 for a fresh start).
-
-    Read from the ``training_metadata.json`` the callback writes after each epoch
-    (``{"epoch": completed epochs, "batch": ...}``); it restores that file from
-    its ``.bkp`` copy in its own ``on_train_begin``, which runs before ours.
-    """
-    if backup_dir is None:
-        return 0
-    path = os.path.join(backup_dir, _BACKUP_METADATA)
-    try:
-        with open(path) as f:
-            epoch = json.load(f)["epoch"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
-    return int(epoch) if isinstance(epoch, int) and epoch > 0 else 0
-
-
-class _ResumeBookkeeping(keras.callbacks.Callback):
-    """Carry the callbacks' memory across a ``BackupAndRestore`` resume.
-
-    ``BackupAndRestore`` restores weights, optimizer state and the epoch counter,
-    but ``EarlyStopping`` and ``ModelCheckpoint`` start a resumed run with no
-    memory of the best epoch. This callback reads the rows of ``history.csv``
-    written before the resume point, drops any rows at or after it (so the file
-    holds one row per epoch of the current run), and seeds ``checkpoint.best`` and
-    the early-stopping state (best value, epoch, wait counter and best weights,
-    the latter read from ``best.keras`` through the package's safe loader). The
-    resume epoch comes from ``BackupAndRestore``'s ``training_metadata.json``.
-    Both monitor a loss, so lower is better.
-
-    It must come after ``BackupAndRestore`` and ``EarlyStopping`` and before
-    ``CSVLogger`` in the callback list, because ``on_train_begin`` runs in order.
-    """
-
-    def __init__(
-        self,
-        history_path: str,
-        best_path: str,
-        checkpoint: keras.callbacks.ModelCheckpoint,
-        early_stopping: keras.callbacks.EarlyStopping | None = None,
-        backup_dir: str | None = None,
-    ):
-        super().__init__()
-        self.backup_dir = backup_dir
-        self.history_path = history_path
-        self.best_path = best_path
-        self.checkpoint = checkpoint
-        self.early_stopping = early_stopping
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        start = _resume_epoch(self.backup_dir)
-        fieldnames, rows = _read_history(self.history_path)
-        if "epoch" not in fieldnames:
-            return
-        kept = [row for row in rows if int(row["epoch"]) < start]
-        if len(kept) != len(rows):
-            _write_history(self.history_path, fieldnames, kept)
-        values = [_as_float(row.get(self.checkpoint.monitor)) for row in kept]
-        finite = [v for v in values if not math.isnan(v)]
-        if not finite:
-            return
-        best = min(finite)
-        best_epoch = int(kept[values.index(best)]["epoch"])
-        self.checkpoint.best = best
-        if self.early_stopping is not None:
-            self._seed_early_stopping(best, best_epoch, start)
-
-    def _seed_early_stopping(self, best: float, best_epoch: int, start: int) -> None:
-        stopper = self.early_stopping
-        if stopper.restore_best_weights:
-            if best_epoch == start - 1:
-                weights = self.model.get_weights()
-            else:
-                weights = self._load_best_weights()
-                if weights is None:
-                    return
-            stopper.best_weights = weights
-        stopper.best = best
-        stopper.best_epoch = best_epoch
-        stopper.wait = start - 1 - best_epoch
-
-    def _load_best_weights(self) -> list | None:
-        try:
-            best_model = load_model(self.best_path, compile=False)  # safe mode
-            weights = best_model.get_weights()
-        except Exception as error:  # any failure means "no best weights"
-            weights, reason = None, repr(error)
-        else:
-            same = len(weights) == len(self.model.weights)
-            reason = None if same else "its weights do not match the model"
-        if reason is not None:
-            warnings.warn(
-                f"Could not read the best weights from {self.best_path!r} "
-                f"({reason}); early stopping will restore the best weights seen "
-                "since the resume.",
-                stacklevel=2,
-            )
-            return None
-        return weights
-
-
-def _fit_callbacks(
-    run_dir: str | None, monitor: str, early_stopping: int | None
-) -> list[keras.callbacks.Callback]:
-    """The callbacks `fit` adds, in an order that matters (see each comment)."""
-    backup_dir = None if run_dir is None else os.path.join(run_dir, "backup")
-    wired: list[keras.callbacks.Callback] = [StopOnNaN(backup_dir=backup_dir)]
-    stopper = None
-    if run_dir is not None:
-        # Restores weights and epoch in on_train_begin, before anything reads them.
-        wired.append(keras.callbacks.BackupAndRestore(backup_dir=backup_dir))
-    if early_stopping is not None:
-        stopper = keras.callbacks.EarlyStopping(
-            monitor=monitor, patience=early_stopping, restore_best_weights=True
-        )
-        wired.append(stopper)
-    if run_dir is not None:
-        best_path = os.path.join(run_dir, "best.keras")
-        history_path = os.path.join(run_dir, "history.csv")
-        checkpoint = keras.callbacks.ModelCheckpoint(
-            best_path, monitor=monitor, save_best_only=True
-        )
-        wired += [
-            checkpoint,
-            # After BackupAndRestore and EarlyStopping, before CSVLogger opens the
-            # file: seeds their memory of the best epoch on a resumed run.
-            _ResumeBookkeeping(
-                history_path, best_path, checkpoint, stopper, backup_dir
-            ),
-            keras.callbacks.CSVLogger(history_path, append=True),
-        ]
-    return wired

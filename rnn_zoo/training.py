@@ -44,7 +44,14 @@ from rnn_zoo.callbacks import (
     TimeBudget,
     TrainingDivergedError,
     WallClockDecay,
-    _fit_callbacks,
+)
+from rnn_zoo.run_state import (
+    BACKUP,
+    RunCheckpoint,
+    RunState,
+    clear_run,
+    read_run_state,
+    restore_weights,
 )
 
 __all__ = [
@@ -121,6 +128,7 @@ def fit(
     callbacks: Sequence[keras.callbacks.Callback] | None = None,
     verbose: str | int = "auto",
     recompile: bool | None = None,
+    continue_finished: bool = False,
 ) -> keras.callbacks.History:
     """Compile (if asked) and train a model with the usual safety callbacks.
 
@@ -128,19 +136,33 @@ def fit(
     or inf batch loss) and, unless ``early_stopping`` is None,
     ``keras.callbacks.EarlyStopping(patience=early_stopping,
     restore_best_weights=True)`` monitoring ``val_loss`` when ``validation`` is
-    given, else ``loss``. With ``run_dir`` also:
+    given, else ``loss``. With ``run_dir`` also (`rnn_zoo.run_state` has the
+    details):
 
-    - ``run_dir/backup/``: ``keras.callbacks.BackupAndRestore``, saved after every
-      epoch and deleted when training ends normally (early stopping included). If a
-      run is interrupted (crash, ``KeyboardInterrupt``, `TrainingDivergedError`),
-      rerunning the same call with a fresh model and the same ``run_dir`` resumes
-      after the last completed epoch, with the weights and optimizer state
-      (Adam moments, step count, learning rate) of that epoch. Early stopping's
-      best epoch and patience and ``best.keras``'s best value carry over too.
-      After a normal end there is no backup, so rerunning the call starts over.
+    - ``run_dir/backup/``: the weights and optimizer state (Adam moments, step
+      count, learning rate) of the last committed epoch. If a run is interrupted
+      (crash, kill, ``KeyboardInterrupt``, `TrainingDivergedError`), rerunning
+      the same call with a fresh model and the same ``run_dir`` resumes after
+      that epoch. Early stopping's best epoch and patience and ``best.keras``'s
+      best value carry over too. After a normal end it moves to
+      ``run_dir/final/`` (the weights the run ended with).
     - ``run_dir/best.keras``: the model of the best epoch (same monitor).
-    - ``run_dir/history.csv``: one row per epoch of the current run (rows from an
-      abandoned earlier run at or after the resume point are dropped).
+    - ``run_dir/history.csv``: one row per epoch of the run.
+
+    Every epoch is committed once, after all callbacks (``callbacks`` included)
+    have handled it: new files are written under temporary names and a small
+    record (``backup/training_metadata.json``, with the SHA-256 of each file and
+    the history rows) is renamed into place last. A kill at any moment leaves
+    the previous epoch or the new one, never a torn file; the rerun redoes an
+    uncommitted epoch, so ``history.csv`` has no missing or repeated epoch. A
+    backup that does not match its record is reported in one line saying
+    which folder to delete.
+
+    A run that ended normally (``final/``) is started over by the same call
+    (its ``final/``, ``best.keras`` and ``history.csv`` are replaced), unless
+    ``continue_finished=True``: then training continues from its final weights
+    and optimizer state up to ``epochs`` in total, appending to
+    ``history.csv`` (early stopping's patience starts afresh).
 
     A resumed run ends with the same weights as an uninterrupted one when the data
     order does not depend on how many epochs ran in this process: use
@@ -185,8 +207,10 @@ def fit(
         shuffle: bool or None. Shuffle array inputs before each epoch; must be
             None for datasets (shuffle the dataset itself). Defaults to None,
             meaning True for arrays.
-        callbacks: Extra ``keras.callbacks.Callback`` objects, run after the ones
-            above (so after the backup of each epoch). Defaults to None.
+        callbacks: Extra ``keras.callbacks.Callback`` objects, run after
+            `StopOnNaN` and early stopping and before the epoch is committed to
+            ``run_dir`` (an exception they raise at the end of an epoch leaves
+            that epoch uncommitted: the rerun does it again). Defaults to None.
         verbose: ``"auto"``, 0, 1 or 2, as in ``keras.Model.fit``. Defaults to
             ``"auto"``.
         recompile: bool or None. What to do when ``model`` is already compiled
@@ -197,6 +221,10 @@ def fit(
             (``loss``, ``optimizer``, ``metrics``, ``learning_rate`` and
             ``clipnorm`` are then used only for a model that is not compiled
             yet). None (default): recompile with a ``UserWarning`` saying so.
+        continue_finished: bool. With a ``run_dir`` holding a run that ended
+            normally: True continues it (see above; no epoch runs when
+            ``epochs`` is not more than the epochs done, and the model gets the
+            final weights); False (default) starts over.
 
     Before training, the data's shapes are checked against the model: inputs
     against ``model.inputs`` (feature count, time steps) and targets against
@@ -220,6 +248,9 @@ def fit(
             ``strategy``'s scope; if a stateful recurrent layer would be split
             across replicas; or if
             ``batch_size`` is not divisible by ``strategy.num_replicas_in_sync``.
+            Also if ``run_dir`` holds a backup that cannot be resumed (cut
+            short, edited, or of another model): one line naming the folder to
+            delete.
         TrainingDivergedError: If the training loss becomes NaN or inf. With
             ``run_dir``, the backup of the last completed epoch is kept.
 
@@ -250,6 +281,7 @@ def fit(
     check_one_of(verbose, "verbose", ("auto", 0, 1, 2))
     if recompile is not None:
         check_type(recompile, "recompile", bool, "True, False or None")
+    check_type(continue_finished, "continue_finished", bool, "True or False")
     if strategy is not None:
         check_type(
             strategy,
@@ -295,7 +327,8 @@ def fit(
     _maybe_compile(model, strategy, *compile_args)
 
     monitor = "val_loss" if validation is not None else "loss"
-    wired = _fit_callbacks(run_dir, monitor, early_stopping)
+    state = _resume_state(model, strategy, run_dir, continue_finished)
+    wired, committer = _wired_callbacks(run_dir, monitor, early_stopping, state)
     # Keras warns about shuffle=True (its default) with a dataset.
     fit_kwargs = {"batch_size": batch_size, "shuffle": shuffle if arrays else False}
     x, y = train if arrays else (train, None)
@@ -307,17 +340,54 @@ def fit(
             y,
             validation_data=validation,
             epochs=epochs,
-            callbacks=[*wired, *callbacks],
+            initial_epoch=0 if state is None else state.epoch,
+            callbacks=[*wired, *callbacks, *committer],
             verbose=verbose,
             **fit_kwargs,
         )
     finally:
-        # BackupAndRestore leaves the resume epoch on the model; a later fit of the
-        # same model without a backup would otherwise silently skip epochs.
+        # A BackupAndRestore among `callbacks` leaves the resume epoch on the
+        # model; a later fit of it would otherwise silently skip epochs.
         forget_resume_epoch(model)
-        for callback in wired:
-            if isinstance(callback, keras.callbacks.CSVLogger):
-                callback.on_train_end()  # closes the file after an interruption
+
+
+def _resume_state(
+    model: keras.Model,
+    strategy: tf.distribute.Strategy | None,
+    run_dir: str | None,
+    continue_finished: bool,
+) -> RunState | None:
+    """Restore ``model`` from ``run_dir`` when resuming or continuing, else clear."""
+    if run_dir is None:
+        return None
+    state = read_run_state(run_dir)
+    if state is None or (state.finished and not continue_finished):
+        clear_run(run_dir)  # a new run, or a finished one started over
+        return None
+    with _scope(strategy):
+        restore_weights(model, state)
+    return state
+
+
+def _wired_callbacks(
+    run_dir: str | None,
+    monitor: str,
+    early_stopping: int | None,
+    state: RunState | None,
+) -> tuple[list[keras.callbacks.Callback], list[keras.callbacks.Callback]]:
+    """The callbacks `fit` runs before the caller's, and the one run last."""
+    backup_dir = None if run_dir is None else os.path.join(run_dir, BACKUP)
+    wired: list[keras.callbacks.Callback] = [StopOnNaN(backup_dir=backup_dir)]
+    stopper = None
+    if early_stopping is not None:
+        stopper = keras.callbacks.EarlyStopping(
+            monitor=monitor, patience=early_stopping, restore_best_weights=True
+        )
+        wired.append(stopper)
+    if run_dir is None:
+        return wired, []
+    # Last, so an epoch is committed only after every other callback handled it.
+    return wired, [RunCheckpoint(run_dir, monitor, state, stopper)]
 
 
 def _check_callbacks(callbacks: Any) -> list[keras.callbacks.Callback]:

@@ -7,8 +7,14 @@
       tokenizer.json   the CharTokenizer (`CharTokenizer.save`)
       config.json      {"format": "rnn_zoo.LMBundle", "version": 1,
                         "config": {...how it was trained, its scores...}}
+      manifest.json    sizes and SHA-256 of the three files, the epoch and the
+                       validation bits/char (`rnn_zoo.models.manifest`)
 
-`save_lm_bundle` writes it; `load_lm_bundle` reads it back in any process
+`save_lm_bundle` writes each file atomically (a temporary name, then a rename)
+and ``manifest.json`` last, then verifies the files against it; a save cut
+short by a crash or a kill leaves files that disagree with the manifest, which
+`load_lm_bundle` reports in one line instead of loading a mismatched bundle.
+`load_lm_bundle` reads it back in any process
 (through `rnn_zoo.models.load_model`, Keras' safe mode, no custom objects), so
 ``generate_text`` with the same seed gives the same text as before saving.
 
@@ -36,17 +42,25 @@ from typing import Any, NamedTuple
 
 import keras
 
+from rnn_zoo._atomic import atomic_path, write_text
 from rnn_zoo._validation import check_type, error_message
+from rnn_zoo.models.manifest import verify_manifest, write_manifest
 from rnn_zoo.models.serialization import load_model, save_model
 from rnn_zoo.preprocessing.text import CharTokenizer
 
-__all__ = ["LMBundle", "save_lm_bundle", "load_lm_bundle", "BUNDLE_FILES"]
+__all__ = [
+    "LMBundle",
+    "save_lm_bundle",
+    "load_lm_bundle",
+    "BUNDLE_FILES",
+    "BUNDLE_FORMAT",
+]
 
 MODEL_FILE = "model.keras"
 TOKENIZER_FILE = "tokenizer.json"
 CONFIG_FILE = "config.json"
 BUNDLE_FILES = (MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE)
-_FORMAT = "rnn_zoo.LMBundle"
+_FORMAT = BUNDLE_FORMAT = "rnn_zoo.LMBundle"
 _VERSION = 1
 
 
@@ -84,8 +98,11 @@ def save_lm_bundle(
 ) -> Path:
     """Write a model, its tokenizer and a config dict into one folder.
 
-    The folder is created if missing; the three files are replaced if present
-    (other files in the folder are left alone).
+    The folder is created if missing; the bundle files are replaced if present
+    (other files in the folder are left alone). Each file is written under a
+    temporary name and renamed into place, ``manifest.json`` (sizes, SHA-256,
+    ``config["epoch"]`` and ``config["validation_bits_per_char"]``) last, and
+    the files are then read back and checked against it.
 
     Args:
         path: The bundle folder.
@@ -102,6 +119,7 @@ def save_lm_bundle(
             JSON-serialisable.
         ValueError: If ``path`` is a file, the tokenizer is not fitted, or its
             vocabulary size differs from the model's output width.
+        OSError: If the folder is not writable.
 
     Example:
         >>> import tempfile
@@ -109,7 +127,7 @@ def save_lm_bundle(
         >>> tok = CharTokenizer().fit("abc")
         >>> folder = save_lm_bundle(tempfile.mkdtemp(), build_char_lm(5, units=2), tok)
         >>> sorted(p.name for p in folder.iterdir())
-        ['config.json', 'model.keras', 'tokenizer.json']
+        ['config.json', 'manifest.json', 'model.keras', 'tokenizer.json']
     """
     check_type(path, "path", (str, os.PathLike), "a folder path")
     check_type(model, "model", keras.Model, "a keras.Model")
@@ -130,8 +148,17 @@ def save_lm_bundle(
         raise ValueError(error_message("path", "a folder", str(path), "It is a file"))
     folder.mkdir(parents=True, exist_ok=True)
     save_model(model, folder / MODEL_FILE)
-    tokenizer.save(folder / TOKENIZER_FILE)
-    (folder / CONFIG_FILE).write_text(text + "\n", encoding="utf-8")
+    with atomic_path(folder / TOKENIZER_FILE) as temp:
+        tokenizer.save(temp)
+    write_text(folder / CONFIG_FILE, text + "\n")
+    score = config.get("validation_bits_per_char")
+    write_manifest(
+        folder,
+        _FORMAT,
+        BUNDLE_FILES,
+        epoch=config.get("epoch"),
+        score=None if score is None else {"validation_bits_per_char": score},
+    )
     return folder
 
 
@@ -164,6 +191,10 @@ def load_lm_bundle(path: str | os.PathLike) -> LMBundle:
         TypeError: If ``path`` is not a path.
         ValueError: If ``path`` is not a folder, lacks one of the three files,
             or one of them is invalid (the message names which and why).
+        rnn_zoo.models.manifest.TornBundleError: (a ValueError) If the files do
+            not match ``manifest.json``: a save was cut short. The one-line
+            message names the file and says to rerun the save or delete the
+            folder.
 
     Example:
         >>> load_lm_bundle("no/such/folder")
@@ -179,6 +210,12 @@ def load_lm_bundle(path: str | os.PathLike) -> LMBundle:
     missing = [name for name in BUNDLE_FILES if not (folder / name).is_file()]
     if missing:
         raise _folder_error(path, f"It lacks {', '.join(missing)}")
+    verify_manifest(
+        folder,
+        _FORMAT,
+        "a save was cut short; rerun the `lm train` command that wrote it "
+        "(it resumes), or delete the folder",
+    )
     try:
         payload = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -35,6 +35,7 @@ from typing import Any
 
 import keras
 
+from rnn_zoo._atomic import atomic_path
 from rnn_zoo._keras_internals import unsafe_deserialization_enabled
 from rnn_zoo._validation import check_type, error_message
 
@@ -311,7 +312,10 @@ def save_model(
     """Save a model as a ``.keras`` archive that :func:`load_model` accepts.
 
     Creates missing parent directories. Refuses models with Lambda layers, since
-    :func:`load_model` (safe mode) could not load them back.
+    :func:`load_model` (safe mode) could not load them back. The archive is
+    written under a temporary name in the same folder and renamed into place,
+    so a crash or kill during the save leaves the previous file (or none),
+    never a torn archive.
 
     Args:
         model: ``keras.Model``. The model to save.
@@ -362,16 +366,17 @@ def save_model(
             )
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.name.endswith(_SUFFIX):
-        model.save(path, overwrite=True)
-        return path
-    # Keras only writes names ending in lower-case ".keras": write one beside the
-    # target and rename it, so "m.KERAS" works as it does for `load_model`.
-    handle, temp = tempfile.mkstemp(suffix=_SUFFIX, dir=path.parent)
-    os.close(handle)
-    try:
-        model.save(temp, overwrite=True)
-        os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+    # Written under a temporary name beside the target (ending in lower-case
+    # ".keras", which Keras needs, so "m.KERAS" works too) and renamed into
+    # place: a crash leaves the old file or the new one, never a torn archive.
+    with atomic_path(path) as temp:
+        if temp.name.endswith(_SUFFIX):
+            model.save(temp, overwrite=True)
+        else:
+            keras_temp = temp.with_name(temp.name + _SUFFIX)
+            try:
+                model.save(keras_temp, overwrite=True)
+                os.replace(keras_temp, temp)
+            finally:
+                keras_temp.unlink(missing_ok=True)
     return path

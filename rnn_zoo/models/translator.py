@@ -9,6 +9,7 @@ API::
     translator.translate(texts, beam_width=1) -> list[str]
     translator.decode(texts, beam_width=1) -> list[Translation]  # + scores, attention
     translator.problems(texts) -> list[str | None]  # why each text can't be read
+    translator.confidence(texts, outputs) -> probabilities  # how sure the model is
     translator.save(directory); Seq2SeqTranslator.load(directory)
 
 A bundle is a folder of four files:
@@ -18,7 +19,10 @@ A bundle is a folder of four files:
 - ``source_tokenizer.json`` and ``target_tokenizer.json``: ``CharTokenizer`` files
   (the target one has start and end tokens);
 - ``translator.json``: ``{"format": "rnn_zoo.Seq2SeqTranslator", "version": 1,
-  "max_source_length": ..., "max_target_length": ..., "attention": ...}``.
+  "max_source_length": ..., "max_target_length": ..., "attention": ...}``;
+- ``manifest.json``: sizes and SHA-256 of those four files, written last
+  (`rnn_zoo.models.manifest`). Each file is written atomically, so a save cut
+  short leaves files that disagree with it, and ``load`` says so in one line.
 
 Text is cleaned before encoding, the same way for training and translation:
 leading and trailing whitespace is dropped and inner runs of whitespace become
@@ -39,6 +43,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from rnn_zoo._atomic import atomic_path, write_text
 from rnn_zoo._validation import (
     check_float,
     check_int,
@@ -47,6 +52,7 @@ from rnn_zoo._validation import (
     error_message,
 )
 from rnn_zoo.models.decoding import beam_search_decode, sequence_log_prob
+from rnn_zoo.models.manifest import verify_manifest, write_manifest
 from rnn_zoo.models.seq2seq import (
     Seq2SeqInference,
     build_inference_models,
@@ -598,33 +604,113 @@ class Seq2SeqTranslator:
             end_id=self.target_tokenizer.end_id,
         )
 
+    def confidence(
+        self,
+        texts: str | Iterable[str],
+        outputs: str | Iterable[str],
+        *,
+        unknown: str = "error",
+        batch_size: int = 256,
+    ) -> np.ndarray:
+        """The model's probability of each output: how sure it is of an answer.
+
+        ``exp(score(texts, outputs))``: the product of the probabilities the
+        model gives each output token and the end token, each given the source
+        and the tokens before it. It is computed by teacher-forcing the outputs
+        through the training model, one forward pass per batch (no step-by-step
+        decoding). Greedy decoding picks the likeliest token at each step, so
+        an answer with a probability near 1 is one the model hardly doubted;
+        one near 0.5 had a rival at some character.
+
+        ``python -m rnn_zoo dates translate`` marks an answer unsure when its
+        confidence is below ``rnn_zoo.cli.date_confidence.MIN_PROBABILITY``
+        (0.9, picked on held-out dates) or a date check fails
+        (``rnn_zoo.cli.date_confidence.unsure_reasons``).
+
+        Args:
+            texts: Source texts (a string or a list of strings).
+            outputs: One output text per source, e.g. ``translate(texts)``.
+            unknown: ``"error"`` (default) or ``"keep"``; see ``decode``.
+            batch_size: Pairs per forward pass. Defaults to 256.
+
+        Returns:
+            ``(len(texts),)`` float64 array of probabilities in [0, 1].
+
+        Raises:
+            ValueError / TypeError: As ``score``.
+
+        Example:
+            >>> t = Seq2SeqTranslator.create(["ab"], ["x"], units=2)
+            >>> p = t.confidence(["ab", "ba"], ["x", "xx"])
+            >>> p.shape, bool(np.all((0 < p) & (p < 1)))
+            ((2,), True)
+            >>> bool(np.allclose(p, np.exp(t.score(["ab", "ba"], ["x", "xx"]))))
+            True
+        """
+        texts, outputs = self._pairs(texts, outputs)
+        check_one_of(unknown, "unknown", ("error", "keep"))
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        source_ids = self._encode_sources(texts, unknown=unknown)
+        tok = self.target_tokenizer
+        encoded = tok.encode(outputs)
+        width = max(len(ids) for ids in encoded) + 1
+        target_in = np.zeros((len(encoded), width), dtype="int32")
+        target_out = np.zeros((len(encoded), width), dtype="int32")
+        for i, ids in enumerate(encoded):
+            target_in[i, : len(ids) + 1] = [tok.start_id, *ids]
+            target_out[i, : len(ids) + 1] = [*ids, tok.end_id]
+        log_prob = np.zeros(len(encoded))
+        for start in range(0, len(encoded), batch_size):
+            rows = slice(start, start + batch_size)
+            source = source_ids[rows]
+            source = source[:, : int((source != 0).sum(axis=1).max())]
+            logits = self.model([source, target_in[rows]], training=False)
+            log_probs = np.asarray(
+                keras.ops.log_softmax(keras.ops.cast(logits, "float32"), axis=-1),
+                dtype=np.float64,
+            )
+            picked = np.take_along_axis(log_probs, target_out[rows][..., None], -1)
+            log_prob[rows] = (picked[..., 0] * (target_out[rows] != 0)).sum(axis=1)
+        return np.exp(log_prob)
+
     # -- files -------------------------------------------------------------------------
 
-    def save(self, directory: str | os.PathLike) -> Path:
+    def save(self, directory: str | os.PathLike, **manifest_info: Any) -> Path:
         """Write the bundle (``BUNDLE_FILES``) into ``directory`` (created if needed).
+
+        Each file is written under a temporary name and renamed into place,
+        then ``manifest.json`` (sizes and SHA-256 of the four files, plus
+        ``manifest_info``), and the files are read back and checked against it.
 
         Args:
             directory: Destination folder; existing bundle files are replaced.
+            **manifest_info: JSON-serialisable extras for ``manifest.json``
+                (e.g. ``epoch=12``, ``score={"val_loss": 0.1}``).
 
         Returns:
             The folder as a ``Path``.
 
         Raises:
             TypeError: If ``directory`` is not a path.
+            OSError: If the folder is not writable.
 
         Example:
             >>> import tempfile
             >>> t = Seq2SeqTranslator.create(["ab"], ["x"], units=2)
             >>> folder = t.save(tempfile.mkdtemp())
             >>> sorted(p.name for p in folder.iterdir())
-            ['model.keras', 'source_tokenizer.json', 'target_tokenizer.json', 'translator.json']
+            ['manifest.json', 'model.keras', 'source_tokenizer.json', 'target_tokenizer.json', 'translator.json']
         """  # noqa: E501
         check_type(directory, "directory", (str, os.PathLike), "a folder path")
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         save_model(self.model, folder / MODEL_FILE)
-        self.source_tokenizer.save(folder / SOURCE_TOKENIZER_FILE)
-        self.target_tokenizer.save(folder / TARGET_TOKENIZER_FILE)
+        for tokenizer, name in (
+            (self.source_tokenizer, SOURCE_TOKENIZER_FILE),
+            (self.target_tokenizer, TARGET_TOKENIZER_FILE),
+        ):
+            with atomic_path(folder / name) as temp:
+                tokenizer.save(temp)
         config = {
             "format": _FORMAT,
             "version": _VERSION,
@@ -632,7 +718,8 @@ class Seq2SeqTranslator:
             "max_target_length": self.max_target_length,
             "attention": self.attention,
         }
-        (folder / CONFIG_FILE).write_text(json.dumps(config, indent=1) + "\n")
+        write_text(folder / CONFIG_FILE, json.dumps(config, indent=1) + "\n")
+        write_manifest(folder, _FORMAT, BUNDLE_FILES, **manifest_info)
         return folder
 
     @classmethod
@@ -649,7 +736,9 @@ class Seq2SeqTranslator:
             FileNotFoundError: If ``directory`` does not exist.
             ValueError: If it is not a complete, valid bundle (a missing file,
                 unreadable JSON, a tokenizer or model file that fails to load,
-                vocabulary sizes that do not match the model); the message is
+                vocabulary sizes that do not match the model, or files that
+                differ from ``manifest.json`` because a save was cut short:
+                ``rnn_zoo.models.manifest.TornBundleError``); the message is
                 one line naming the problem.
 
         Example:
@@ -679,6 +768,7 @@ class Seq2SeqTranslator:
         missing = [name for name in BUNDLE_FILES if not (folder / name).is_file()]
         if missing:
             raise fail(f"Missing: {', '.join(missing)}")
+        verify_manifest(folder, _FORMAT)
         try:
             config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:

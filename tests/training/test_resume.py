@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from tensorflow.python.framework import config as tf_config
 
-from rnn_zoo.callbacks import _ResumeBookkeeping
+from rnn_zoo.run_state import RunState, read_run_state, seed_early_stopping
 from rnn_zoo.training import fit, set_seed
 
 EPOCHS = 4
@@ -22,14 +22,26 @@ class _Interrupted(Exception):
 
 
 class _InterruptAfterEpoch(keras.callbacks.Callback):
-    """Raise at the end of an epoch, after `fit`'s BackupAndRestore has saved it."""
+    """Raise when the next epoch begins, after `fit` committed ``epochs_done``."""
 
     def __init__(self, epochs_done):
         super().__init__()
         self.epochs_done = epochs_done
 
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epochs_done:
+            raise _Interrupted
+
+
+class _InterruptInReport(keras.callbacks.Callback):
+    """Raise in a caller's end-of-epoch report, before `fit` commits the epoch."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
     def on_epoch_end(self, epoch, logs=None):
-        if epoch + 1 == self.epochs_done:
+        if epoch == self.epoch:
             raise _Interrupted
 
 
@@ -62,14 +74,16 @@ def _train(build, train, run_dir, *, validation=None, callbacks=None):
     return model, history
 
 
-def _train_interrupted_then_resume(build, train, run_dir, validation=None):
+def _train_interrupted_then_resume(
+    build, train, run_dir, validation=None, interrupt=None
+):
     with pytest.raises(_Interrupted):
         _train(
             build,
             train,
             run_dir,
             validation=validation,
-            callbacks=[_InterruptAfterEpoch(INTERRUPT_AFTER)],
+            callbacks=[interrupt or _InterruptAfterEpoch(INTERRUPT_AFTER)],
         )
     metadata = json.loads((run_dir / "backup" / "training_metadata.json").read_text())
     assert metadata["epoch"] == INTERRUPT_AFTER
@@ -107,6 +121,7 @@ def test_resumed_training_equals_uninterrupted_training(
         [float(row["loss"]) for row in rows], full.history["loss"], rtol=1e-6
     )
     assert not (run_dir / "backup").exists()
+    assert read_run_state(run_dir).finished  # kept in final/ for continue_finished
 
     # The resume epoch is not left on the model: a later fit runs all its epochs.
     again = fit(model, regression_data, epochs=2, early_stopping=None, verbose=0)
@@ -158,68 +173,117 @@ def test_starting_over_drops_the_old_history(
     assert [int(row["epoch"]) for row in rows] == [0, 1]
 
 
-def _bookkeeping(tmp_path, model, resume_epoch, rows):
-    """A resume bookkeeper over a hand-written history.csv, as after a restart."""
-    path = tmp_path / "history.csv"
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["epoch", "loss"])
-        writer.writeheader()
-        writer.writerows({"epoch": e, "loss": loss} for e, loss in enumerate(rows))
-    checkpoint = keras.callbacks.ModelCheckpoint(
-        tmp_path / "best.keras", monitor="loss", save_best_only=True
-    )
-    stopper = keras.callbacks.EarlyStopping(monitor="loss", restore_best_weights=True)
-    backup = tmp_path / "backup"
-    backup.mkdir()
-    # what BackupAndRestore writes after each epoch (and reads on a restart)
-    (backup / "training_metadata.json").write_text(
-        json.dumps({"epoch": resume_epoch, "batch": 0})
-    )
-    bookkeeper = _ResumeBookkeeping(
-        str(path), str(tmp_path / "best.keras"), checkpoint, stopper, str(backup)
-    )
-    for callback in (stopper, checkpoint, bookkeeper):
-        callback.set_model(model)
-        callback.on_train_begin()
-    return checkpoint, stopper
-
-
-def test_bookkeeping_drops_stale_rows_and_seeds_the_best_epoch(
-    build_regressor, tmp_path
+def test_an_epoch_whose_report_failed_is_done_again(
+    build_regressor, regression_data, tmp_path, deterministic_ops
 ):
+    # The caller's report of epoch 3 fails after fit's own callbacks ran (the
+    # "Ctrl-C between the backup and the report" of issue 17): that epoch is not
+    # committed, so the rerun does it again and history.csv has each epoch once.
+    full_model, full = _train(build_regressor, regression_data, tmp_path / "a")
+    run_dir = tmp_path / "b"
+    model, resumed = _train_interrupted_then_resume(
+        build_regressor,
+        regression_data,
+        run_dir,
+        interrupt=_InterruptInReport(INTERRUPT_AFTER),
+    )
+    assert resumed.epoch == [2, 3]
+    _assert_weights_close(model.get_weights(), full_model.get_weights())
+    assert [int(row["epoch"]) for row in _history_rows(run_dir)] == [0, 1, 2, 3]
+
+
+def test_continue_finished_appends_epochs(build_regressor, regression_data, tmp_path):
+    first = build_regressor()
+    fit(first, regression_data, epochs=2, loss="mse", run_dir=tmp_path, verbose=0)
+    model = build_regressor()
+    history = fit(
+        model,
+        regression_data,
+        epochs=3,
+        loss="mse",
+        run_dir=tmp_path,
+        continue_finished=True,
+        verbose=0,
+    )
+    assert history.epoch == [2]  # only the extra epoch ran
+    assert [row["epoch"] for row in _history_rows(tmp_path)] == ["0", "1", "2"]
+    assert read_run_state(tmp_path).epoch == 3
+    # no extra epoch asked: nothing runs, the model gets the final weights
+    again = build_regressor()
+    fit(
+        again,
+        regression_data,
+        epochs=3,
+        loss="mse",
+        run_dir=tmp_path,
+        continue_finished=True,
+        verbose=0,
+    )
+    _assert_weights_close(again.get_weights(), model.get_weights())
+
+
+def test_a_cut_short_backup_is_one_clear_error(
+    build_regressor, regression_data, tmp_path
+):
+    with pytest.raises(_Interrupted):
+        _train(
+            build_regressor,
+            regression_data,
+            tmp_path,
+            callbacks=[_InterruptAfterEpoch(INTERRUPT_AFTER)],
+        )
+    weights = tmp_path / "backup" / "latest.weights.h5"
+    weights.write_bytes(weights.read_bytes()[:1000])  # a copy cut short
+    with pytest.raises(ValueError) as caught:
+        _train(build_regressor, regression_data, tmp_path)
+    message = str(caught.value)
+    assert "\n" not in message and "h5py" not in message
+    assert "does not match the SHA-256" in message
+    assert f"Delete {str(tmp_path / 'backup')!r} to start that run over" in message
+
+
+def _seeded(tmp_path, model, resume_epoch, losses, best=None):
+    """Early stopping seeded from a hand-written history, as after a restart."""
+    rows = [{"epoch": str(e), "loss": value} for e, value in enumerate(losses)]
+    state = RunState(resume_epoch, False, tmp_path / "backup", "loss", None, rows)
+    stopper = keras.callbacks.EarlyStopping(monitor="loss", restore_best_weights=True)
+    stopper.set_model(model)
+    stopper.on_train_begin()
+    seed_early_stopping(stopper, model, state)
+    return stopper
+
+
+def test_early_stopping_is_seeded_with_the_best_epoch(build_regressor, tmp_path):
     best_model = build_regressor()
-    best_model.save(tmp_path / "best.keras")  # what ModelCheckpoint kept of epoch 0
+    best_model.save(tmp_path / "best.keras")  # what was kept of epoch 0
     model = build_regressor()  # the model being resumed, with other weights
-    checkpoint, stopper = _bookkeeping(tmp_path, model, 2, ["0.5", "nan", "0.1", "9"])
-    assert [row["epoch"] for row in _history_rows(tmp_path)] == ["0", "1"]
-    assert checkpoint.best == stopper.best == 0.5
+    stopper = _seeded(tmp_path, model, 2, ["0.5", "nan", "0.1", "9"])
+    assert stopper.best == 0.5  # rows at or after the resume point are ignored
     assert (stopper.best_epoch, stopper.wait) == (0, 1)
     for a, e in zip(stopper.best_weights, best_model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, e)
 
 
-def test_bookkeeping_warns_when_best_weights_cannot_be_read(build_regressor, tmp_path):
+def test_seeding_warns_when_best_weights_cannot_be_read(build_regressor, tmp_path):
     model = build_regressor()
     with pytest.warns(UserWarning, match="Could not read the best weights"):
-        checkpoint, stopper = _bookkeeping(tmp_path, model, 2, ["0.5", "0.7"])
-    # best.keras is missing: early stopping starts afresh rather than restore the
-    # wrong weights, but best.keras is still only replaced by a better epoch.
-    assert checkpoint.best == 0.5
-    assert stopper.best is None and stopper.best_weights is None
+        stopper = _seeded(tmp_path, model, 2, ["0.5", "0.7"])
+    # best.keras is missing: early stopping starts afresh rather than restore
+    # the wrong weights
+    assert stopper.best_weights is None
 
 
-def test_bookkeeping_uses_current_weights_when_the_last_epoch_was_best(
+def test_seeding_uses_current_weights_when_the_last_epoch_was_best(
     build_regressor, tmp_path
 ):
     model = build_regressor()
-    checkpoint, stopper = _bookkeeping(tmp_path, model, 2, ["0.5", "0.2", "0.1"])
-    assert [row["epoch"] for row in _history_rows(tmp_path)] == ["0", "1"]
-    assert checkpoint.best == stopper.best == 0.2
+    stopper = _seeded(tmp_path, model, 2, ["0.5", "0.2", "0.1"])
+    assert stopper.best == 0.2
     assert (stopper.best_epoch, stopper.wait) == (1, 0)
     for a, e in zip(stopper.best_weights, model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, e)
 
 
-def test_bookkeeping_without_finite_values_changes_nothing(build_regressor, tmp_path):
-    checkpoint, stopper = _bookkeeping(tmp_path, build_regressor(), 1, ["nan", "NA"])
-    assert checkpoint.best is None and stopper.best is None
+def test_seeding_without_finite_values_changes_nothing(build_regressor, tmp_path):
+    stopper = _seeded(tmp_path, build_regressor(), 1, ["nan", "NA"])
+    assert stopper.best_weights is None and stopper.wait == 0
