@@ -26,8 +26,10 @@
 #   adds digit by digit but never carries
 # - the **input-reversal trick**, measured: reversed questions against questions
 #   as written, the same number of training steps, several seeds
-# - **curriculum learning** (short numbers first) against no curriculum, the same
-#   number of steps
+# - how to build the **encoder-decoder** with `keras.layers` (Embedding, LSTM
+#   encoder, teacher-forced LSTM decoder, Dense) and train it stage by stage
+# - **curriculum learning** (short numbers first) against a mix of all lengths
+#   from the start, the same number of steps
 # - whether the model **generalises to one more digit** than it was trained on
 #   (an honest "no" is a result too)
 #
@@ -58,7 +60,7 @@ BATCH_SIZE = 128
 UNITS = 128  # LSTM units of the encoder and of the decoder
 EMBEDDING_DIM = 16
 LEARNING_RATE = 0.01
-CURRICULUM = "combined"  # the curriculum recipe: "naive" or "combined"
+CURRICULA = ["combined"]  # curricula tried on reversed questions: "naive", "combined"
 TEST_PER_DIGIT = 200  # test problems per operand length
 TIME_BUDGET = 120  # safety cap in seconds per model (a slow machine stops early)
 N_SHOWN = 6  # problems shown per table
@@ -66,20 +68,32 @@ N_SHOWN = 6  # problems shown per table
 # %%
 print(setup_notebook(SEED))
 
+import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
+from rnn_zoo.callbacks import TimeBudget  # noqa: E402
 from rnn_zoo.datasets import (  # noqa: E402
+    addition_test_set,
     make_addition_curriculum,
     make_addition_problems,
 )
-from rnn_zoo.evaluation import (  # noqa: E402
-    accuracy_by_digits,
-    addition_test_set,
-    compare_adders,
-    no_carry_answers,
+from rnn_zoo.evaluation import accuracy_by_digits, no_carry_answers  # noqa: E402
+from rnn_zoo.experiments import (  # noqa: E402
+    clearly_better,
+    describe_difference,
+    summarize_runs,
 )
-from rnn_zoo.experiments import clearly_better, summarize_runs  # noqa: E402
+from rnn_zoo.models import (  # noqa: E402
+    Seq2SeqTranslator,
+    build_seq2seq,
+    quiet_retracing_warnings,
+)
 from rnn_zoo.plotting import plot_runs  # noqa: E402
+from rnn_zoo.preprocessing import CharTokenizer  # noqa: E402
+from rnn_zoo.training import set_seed  # noqa: E402
+
+unknown = sorted(set(CURRICULA) - {"naive", "combined"})
+assert not unknown, f"CURRICULA: {unknown} unknown; use 'naive' and/or 'combined'"
 
 # %% [markdown]
 # ## The task: addition, written as text
@@ -104,20 +118,21 @@ display(
 )
 
 # %% [markdown]
-# The test set is fixed: `TEST_PER_DIGIT` problems for each length from 1 to
-# `MAX_DIGITS + 1`, the last one digit longer than anything in training. Every
-# model is scored on these same problems. How many different problems exist of
-# each length matters: one-digit sums can simply be memorised, longer ones
-# cannot.
+# The test set is fixed (`addition_test_set`): `TEST_PER_DIGIT` problems for
+# each length from 1 to `MAX_DIGITS + 1`, the last one digit longer than
+# anything in training. Every model is scored on these same problems. How many
+# different problems exist of each length matters: one-digit sums can simply be
+# memorised, longer ones cannot.
 
 # %%
 test = addition_test_set(MAX_DIGITS, TEST_PER_DIGIT, seed=1234)
 n_train = STEPS_PER_STAGE * BATCH_SIZE * MAX_DIGITS  # problems seen per model
 train_seen = make_addition_curriculum(
-    STEPS_PER_STAGE * BATCH_SIZE, MAX_DIGITS, strategy="none", seed=SEEDS[0]
+    STEPS_PER_STAGE * BATCH_SIZE, MAX_DIGITS, strategy="mix", seed=SEEDS[0]
 )
 seen = {q for stage in train_seen for q in stage.questions}
 lengths = range(1, MAX_DIGITS + 2)
+trained_lengths = list(lengths[:-1])
 possible = {k: 100 if k == 1 else (9 * 10 ** (k - 1)) ** 2 for k in lengths}
 in_training = accuracy_by_digits(
     ["seen" if q in seen else "new" for q in test.questions],
@@ -129,7 +144,7 @@ display(
         {
             "possible problems": possible,
             "test problems": {k: TEST_PER_DIGIT for k in lengths},
-            "share also in training (seed 0, no curriculum)": {
+            f"share also in training (seed {SEEDS[0]}, mix)": {
                 k: f"{v:.0%}" for k, v in in_training.items()
             },
         }
@@ -169,47 +184,202 @@ display(
 # %% [markdown]
 # ## The model: a plain encoder-decoder
 #
-# `train_adder` (in `rnn_zoo.evaluation.adders`) builds
-# `build_seq2seq(attention=None, encoder_bidirectional=False, cell="lstm")`, as
-# in keras-io's addition RNN: an LSTM **encoder** reads the question left to
-# right, and its final state is all the **decoder** LSTM knows about it; the
-# decoder then writes the answer one character at a time. In training it reads
-# the true previous character (teacher forcing); in the test it reads its own
-# previous output (greedy decoding).
+# As in keras-io's addition RNN: an LSTM **encoder** reads the question one
+# character at a time, and its final state `(h, c)` is all the **decoder** LSTM
+# knows about it; the decoder starts from that state and writes the answer one
+# character at a time, each step ending in a `Dense` layer of scores (logits)
+# over the next character. Characters enter as ids, through an `Embedding`
+# (`mask_zero=True`: id 0 is padding, which the LSTMs skip and the loss
+# ignores).
 #
-# Why should reversing the question help? The decoder writes the answer's
-# **leading** digit first, and that digit depends on the operands' leading
-# digits (and on every carry below them). Written as is, `"123+456"`, the first
-# operand's leading digit `1` was read seven characters before the encoder
-# stops; reversed, `"654+321"`, it is the very last character read, right
-# before the decoder starts writing. Sutskever et al. (2014) found that
-# reversing the source sentence in translation creates such short-range
-# dependencies and makes optimisation easier, and keras-io's addition RNN
-# reverses its questions for that reason. We measure whether it helps here.
+# In training the decoder reads the true previous character of the answer
+# (**teacher forcing**): its input is the answer shifted right behind a start
+# token `<s>`, its target the answer followed by an end token `</s>`. keras-io's
+# version instead copies the encoder's state to every output step with
+# `RepeatVector`, so its decoder never sees what it wrote; here, in the test,
+# the decoder reads its own previous output (greedy decoding), one step at a
+# time.
+
+# %%
+source_tokenizer = CharTokenizer().fit(["0123456789+"])  # every question character
+target_tokenizer = CharTokenizer(start_token="<s>", end_token="</s>").fit(
+    ["0123456789"]
+)
+MAX_SOURCE = 2 * (MAX_DIGITS + 1) + 1  # the longest test question, "a+b"
+MAX_TARGET = (MAX_DIGITS + 2) + 1  # the longest answer, plus the end token
+
+
+def build_adder(units: int, embedding_dim: int) -> keras.Model:
+    """LSTM encoder -> final state -> LSTM decoder with teacher forcing -> logits.
+
+    The layer names are the ones `build_seq2seq` uses, so the package's decoding
+    (`Seq2SeqTranslator`) can find the encoder and the decoder by name.
+    """
+    source = keras.Input((None,), dtype="int32", name="source")
+    target_in = keras.Input((None,), dtype="int32", name="target_in")
+    # encoder: character ids -> vectors -> LSTM; we keep only its final state
+    # (its outputs at every step are what attention would read: exercise 3)
+    x = keras.layers.Embedding(
+        source_tokenizer.vocab_size,
+        embedding_dim,
+        mask_zero=True,
+        name="source_embedding",
+    )(source)
+    _, state_h, state_c = keras.layers.LSTM(
+        units, return_sequences=True, return_state=True, name="encoder_0"
+    )(x)
+    # decoder: starts from the encoder's final state, reads <s> + the answer
+    y = keras.layers.Embedding(
+        target_tokenizer.vocab_size,
+        embedding_dim,
+        mask_zero=True,
+        name="target_embedding",
+    )(target_in)
+    y, _, _ = keras.layers.LSTM(
+        units, return_sequences=True, return_state=True, name="decoder"
+    )(y, initial_state=[state_h, state_c])
+    logits = keras.layers.Dense(target_tokenizer.vocab_size, name="logits")(y)
+    return keras.Model([source, target_in], logits, name="adder")
+
+
+def make_translator(model: keras.Model) -> Seq2SeqTranslator:
+    """Bundle the model with the tokenizers: encodes pairs, decodes greedily."""
+    return Seq2SeqTranslator(
+        model,
+        source_tokenizer,
+        target_tokenizer,
+        max_source_length=MAX_SOURCE,
+        max_target_length=MAX_TARGET,
+    )
+
+
+model = build_adder(UNITS, EMBEDDING_DIM)
+model.summary()
+
+# %% [markdown]
+# One training pair as the model sees it: the encoder reads the (here
+# reversed) question, the decoder reads `<s>` and the answer, and must write
+# the answer and `</s>`, one step later. `·` is padding (id 0).
+
+# %%
+example = "123+456"
+a, b = example.split("+")
+example_answer = str(int(a) + int(b))
+translator = make_translator(model)
+(source_ids, target_in), target_out = translator.teacher_forcing(
+    [example[::-1]], [example_answer]
+)
+
+
+def spell(ids, tokenizer) -> list[str]:
+    """Token ids -> their characters, with '·' for padding."""
+    return [tokenizer.vocabulary_[i] if i else "·" for i in ids]
+
+
+pairs = {
+    "encoder reads (reversed question)": spell(source_ids[0], source_tokenizer),
+    "decoder reads": spell(target_in[0], target_tokenizer),
+    "decoder must write": spell(target_out[0], target_tokenizer),
+}
+display(
+    pd.DataFrame.from_dict(pairs, orient="index")
+    .fillna("")
+    .rename(columns=lambda i: f"step {i + 1}")
+)
+
+# %% [markdown]
+# `rnn_zoo.models.build_seq2seq` builds this same model for copy-paste (with
+# `attention=None` and a one-way encoder); it gives the same layers and the
+# same number of parameters:
+
+# %%
+builder = build_seq2seq(
+    source_tokenizer.vocab_size,
+    target_tokenizer.vocab_size,
+    attention=None,
+    encoder_bidirectional=False,
+    cell="lstm",
+    units=UNITS,
+    embedding_dim=EMBEDDING_DIM,
+)
+
+
+def layer_table(m: keras.Model) -> pd.DataFrame:
+    """Layer type and parameter count, by layer name."""
+    return pd.DataFrame(
+        {
+            "type": {layer.name: type(layer).__name__ for layer in m.layers},
+            "parameters": {layer.name: layer.count_params() for layer in m.layers},
+        }
+    )
+
+
+ours = layer_table(model)
+theirs = layer_table(builder).reindex(ours.index)
+display(pd.concat({"build_adder (above)": ours, "build_seq2seq": theirs}, axis=1))
+same = ours.equals(theirs) and len(model.layers) == len(builder.layers)
+display(
+    Markdown(
+        f"Same layers: **{'yes' if same else 'no'}**; parameters "
+        f"{model.count_params():,} (ours) and {builder.count_params():,} "
+        "(`build_seq2seq`)."
+    )
+)
+
+# %% [markdown]
+# ### Why should reversing the question help?
+#
+# The decoder writes the answer's **leading** digit first, and that digit
+# depends on the operands' leading digits (and on every carry below them).
+
+# %%
+leading = example[0]  # the first operand's leading digit
+gap = {
+    "as written": len(example) - 1 - example.index(leading),
+    "reversed": len(example) - 1 - example[::-1].index(leading),
+}
+display(
+    Markdown(
+        f"Written as is, `{example}`, the first operand's leading digit "
+        f"`{leading}` is read **{gap['as written']}** characters before the "
+        f"encoder stops (`{example[1:]}` follow it); reversed, "
+        f"`{example[::-1]}`, it is the very last character read "
+        f"({gap['reversed']} after it), right before the decoder starts writing."
+    )
+)
+
+# %% [markdown]
+# Sutskever et al. (2014) found that reversing the source sentence in
+# translation creates such short-range dependencies and makes optimisation
+# easier, and keras-io's addition RNN reverses its questions for that reason.
+# (The last digits then move far from the start of the answer instead; what
+# matters is which dependencies the LSTM must carry furthest.) We measure
+# whether it helps here.
 #
 # ## Curriculum: short numbers first?
 #
 # Training runs in `MAX_DIGITS` stages of `STEPS_PER_STAGE` steps on fresh
 # problems. The recipes differ only in which lengths each stage draws
-# (`make_addition_curriculum`):
+# (`make_addition_curriculum`), Zaremba & Sutskever's strategies:
 #
-# - `"none"`: every stage mixes all lengths (the control);
+# - `"mix"`: every stage draws every length with equal odds (their *mix*
+#   strategy, our control; their "no curriculum" baseline, which trains on the
+#   longest problems only, is not run here);
 # - `"naive"`: stage *s* has only *s*-digit problems (short numbers first);
-# - `"combined"` (the strategy Zaremba & Sutskever found best): each problem is
-#   from the naive stage or from the mix, with equal odds, so no length is
-#   forgotten.
+# - `"combined"` (the strategy they found best): each problem is from the naive
+#   stage or from the mix, with equal odds, so no length is forgotten.
 #
 # The share of each length in each stage:
 
 # %%
 mix = {
     strategy: [
-        pd.Series(stage.digits).value_counts(normalize=True).reindex(lengths[:-1])
+        pd.Series(stage.digits).value_counts(normalize=True).reindex(trained_lengths)
         for stage in make_addition_curriculum(
             3000, MAX_DIGITS, strategy=strategy, seed=0
         )
     ]
-    for strategy in ("none", CURRICULUM)
+    for strategy in ("mix", *CURRICULA)
 }
 display(
     pd.concat(
@@ -226,40 +396,108 @@ display(
 )
 
 # %% [markdown]
-# ## Three recipes, the same steps, several seeds
+# ## The training loop
 #
-# Every model has the same size and takes the same number of steps with the same
-# optimiser (Adam, gradient clipping at norm 1); the recipes differ only in the
-# question's direction and in the order of the training data. Each recipe is
-# trained with every seed in `SEEDS` (the seed sets the initial weights and the
-# training problems). One line per model.
+# `train_adder` trains one fresh model through the stages, one pass over each
+# stage's problems (`STEPS_PER_STAGE` steps of `BATCH_SIZE`), with Adam and
+# gradient clipping at norm 1, then scores it on the test set by operand
+# length. The optimizer is created once, so its state carries over from stage
+# to stage; only the data changes. The seed fixes the initial weights (the same
+# for every recipe with that seed) and the training problems.
+
 
 # %%
-CONFIGS = {
-    "as written": {"reverse": False, "curriculum": "none"},
-    "reversed": {"reverse": True, "curriculum": "none"},
-    f"reversed + {CURRICULUM}": {"reverse": True, "curriculum": CURRICULUM},
+def train_adder(*, reverse: bool, curriculum: str, seed: int) -> dict:
+    """Train one adder on a curriculum; score it by operand length."""
+    stages = make_addition_curriculum(
+        STEPS_PER_STAGE * BATCH_SIZE,
+        MAX_DIGITS,
+        strategy=curriculum,
+        reverse=reverse,
+        seed=seed,
+    )
+    set_seed(seed)
+    model = build_adder(UNITS, EMBEDDING_DIM)
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    translator = make_translator(model)
+    start, stage_losses = time.perf_counter(), []
+    for stage in stages:
+        left = TIME_BUDGET - (time.perf_counter() - start)
+        if left <= 0:
+            break  # a slow machine: report fewer steps rather than run on
+        x, y = translator.teacher_forcing(stage.questions, stage.answers)
+        history = model.fit(
+            x,
+            y,
+            batch_size=BATCH_SIZE,
+            epochs=1,
+            verbose=0,
+            callbacks=[TimeBudget(left)],
+        )
+        stage_losses.append(history.history["loss"][-1])
+    seconds = time.perf_counter() - start
+    # the test: greedy decoding, each step reads the model's own previous output
+    questions = [q[::-1] for q in test.questions] if reverse else test.questions
+    predictions = translator.translate(questions)
+    return {
+        "translator": translator,
+        "steps": int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
+        "seconds": seconds,
+        "stage_losses": stage_losses,
+        "exact_match": accuracy_by_digits(predictions, test.answers, test.digits),
+        "token_accuracy": accuracy_by_digits(
+            predictions, test.answers, test.digits, metric="token_accuracy"
+        ),
+    }
+
+
+# %% [markdown]
+# ## The recipes, the same steps, several seeds
+#
+# Every model has the same size and takes the same number of steps with the same
+# optimiser; the recipes differ only in the question's direction and in the
+# order of the training data. Each recipe is trained with every seed in
+# `SEEDS`. One line per model.
+
+# %%
+RECIPES = {
+    "as written": {"reverse": False, "curriculum": "mix"},
+    "reversed": {"reverse": True, "curriculum": "mix"},
+    **{f"reversed + {c}": {"reverse": True, "curriculum": c} for c in CURRICULA},
 }
-frame, runs = compare_adders(
-    CONFIGS,
-    SEEDS,
-    keep_translators=True,
-    max_digits=MAX_DIGITS,
-    steps_per_stage=STEPS_PER_STAGE,
-    batch_size=BATCH_SIZE,
-    units=UNITS,
-    embedding_dim=EMBEDDING_DIM,
-    learning_rate=LEARNING_RATE,
-    test=test,
-    time_budget=TIME_BUDGET,
-)
-names = list(CONFIGS)
-curriculum_name = names[2]
-first = next(iter(runs.values()))
-steps = {name: sorted({runs[name, s].steps for s in SEEDS}) for name in names}
+runs, rows = {}, []
+with quiet_retracing_warnings():  # a new model per run retraces, as expected
+    for name, recipe in RECIPES.items():
+        for seed in SEEDS:
+            run = runs[name, seed] = train_adder(**recipe, seed=seed)
+            rows += [
+                {
+                    "config": name,
+                    "seed": seed,
+                    "digits": k,
+                    "exact_match": v,
+                    "token_accuracy": run["token_accuracy"][k],
+                }
+                for k, v in run["exact_match"].items()
+            ]
+            trained = np.mean([run["exact_match"][k] for k in trained_lengths])
+            print(
+                f"{name:>22s}  seed {seed}: {run['steps']:,} steps in "
+                f"{run['seconds']:5.1f} s, loss {run['stage_losses'][-1]:.4f}, "
+                f"exact match {trained:6.1%} on 1-{MAX_DIGITS} digits, "
+                f"{run['exact_match'][MAX_DIGITS + 1]:6.1%} on {MAX_DIGITS + 1}",
+                flush=True,
+            )
+frame = pd.DataFrame(rows)
+names = list(RECIPES)
+steps = {name: sorted({runs[name, s]["steps"] for s in SEEDS}) for name in names}
 display(
     Markdown(
-        f"Every model has **{first.params:,}** parameters. Steps per model: "
+        f"Every model has **{model.count_params():,}** parameters. Steps per "
+        "model: "
         + ", ".join(f"{n} {'/'.join(f'{v:,}' for v in steps[n])}" for n in names)
         + " (fewer than planned only where `TIME_BUDGET` stopped a run)."
     )
@@ -371,57 +609,52 @@ display(
 #
 # We compare recipes on two numbers per run: the exact match on the longest
 # trained length (`MAX_DIGITS` digits, the hardest part of the training
-# distribution) and the mean over all trained lengths. `clearly_better` (from
-# `rnn_zoo.experiments`) calls a difference shown only when the ranges over
-# seeds do not overlap: every seed of the winner beats every seed of the other.
-# With three seeds that is a modest bar; where the ranges overlap, the honest
-# conclusion is "not shown".
+# distribution) and the mean over all trained lengths. `describe_difference`
+# (from `rnn_zoo.experiments`) calls a difference shown only when the ranges
+# over seeds do not overlap: every seed of the winner beats every seed of the
+# other (`clearly_better`). With three seeds that is a modest bar; where the
+# ranges overlap, or with a single seed, the honest conclusion is "not shown".
 
 # %%
-by_length = frame.pivot_table(
-    index=["config", "seed"], columns="digits", values="exact_match", sort=False
-)
-scores = pd.DataFrame(
-    {
-        "longest": by_length[MAX_DIGITS],
-        "trained mean": by_length[list(lengths[:-1])].mean(axis=1),
-    }
-).reset_index()
-
-
-def verdict(a: str, b: str, metric: str) -> tuple[str, str | None]:
-    """One sentence comparing two recipes on a per-run score, and the winner."""
-    winner = clearly_better(scores, metric, a, b, lower_is_better=False)
-    sa, sb = (
-        summarize_runs(scores[scores["config"] == n], metric).loc[n] for n in (a, b)
-    )
-    numbers = (
-        f"{a} {sa['mean']:.1%} ({sa['min']:.0%}-{sa['max']:.0%}) vs {b} "
-        f"{sb['mean']:.1%} ({sb['min']:.0%}-{sb['max']:.0%})"
-    )
-    if winner is None:
-        return f"{numbers}: the ranges overlap, so a difference is **not shown**", None
-    return f"{numbers}: **{winner}** is better on every seed", winner
-
-
-METRIC_NAMES = {
-    "longest": f"exact match at {MAX_DIGITS} digits",
-    "trained mean": f"mean exact match over 1-{MAX_DIGITS} digits",
+METRICS = {
+    "longest": f"% right at {MAX_DIGITS} digits",
+    "trained mean": f"% right over 1-{MAX_DIGITS} digits (mean)",
 }
-comparisons = {}
-for label, (a, b) in {
+scores = pd.DataFrame(
+    [
+        {
+            "config": n,
+            "seed": s,
+            METRICS["longest"]: 100 * runs[n, s]["exact_match"][MAX_DIGITS],
+            METRICS["trained mean"]: 100
+            * np.mean([runs[n, s]["exact_match"][k] for k in trained_lengths]),
+        }
+        for n in names
+        for s in SEEDS
+    ]
+)
+PAIRS = {
     "reversal": ("reversed", "as written"),
-    "curriculum": (curriculum_name, "reversed"),
-}.items():
-    for metric in ("longest", "trained mean"):
-        comparisons[label, metric] = verdict(a, b, metric)
-display(
-    Markdown(
-        "\n".join(
-            f"- **{label}**, {METRIC_NAMES[metric]}: {text}."
-            for (label, metric), (text, _) in comparisons.items()
+    **{f"{c} curriculum": (f"reversed + {c}", "reversed") for c in CURRICULA},
+}
+comparisons = []
+for label, (a, b) in PAIRS.items():
+    for metric in METRICS.values():
+        winner = clearly_better(scores, metric, a, b, lower_is_better=False)
+        comparisons.append(
+            {
+                "label": label,
+                "metric": metric,
+                "first": a,
+                "second": b,
+                "winner": winner if len(SEEDS) > 1 else None,  # one seed: no range
+                "sentence": describe_difference(
+                    scores, metric, a, b, lower_is_better=False, digits=3
+                ),
+            }
         )
-    )
+display(
+    Markdown("\n".join(f"- **{c['label']}**: {c['sentence']}" for c in comparisons))
 )
 
 # %% [markdown]
@@ -434,7 +667,7 @@ display(
 # %%
 losses = pd.DataFrame(
     {
-        name: np.mean([runs[name, s].stage_losses for s in SEEDS], axis=0)
+        name: np.mean([runs[name, s]["stage_losses"] for s in SEEDS], axis=0)
         for name in names
     },
     index=[f"end of stage {s}" for s in range(1, MAX_DIGITS + 1)],
@@ -464,10 +697,10 @@ display(
         }
     ).style.format("{:.1%}")
 )
-best_seed = max(SEEDS, key=lambda s: runs[best, s].exact_match[MAX_DIGITS])
-translator = runs[best, best_seed].translator
+best_seed = max(SEEDS, key=lambda s: runs[best, s]["exact_match"][MAX_DIGITS])
+translator = runs[best, best_seed]["translator"]
 rows = np.flatnonzero(test.digits == next_digit)
-reverse = CONFIGS[best]["reverse"]
+reverse = RECIPES[best]["reverse"]
 questions = [test.questions[i] for i in rows]
 answers = [test.answers[i] for i in rows]
 outputs = translator.translate([q[::-1] for q in questions] if reverse else questions)
@@ -513,8 +746,8 @@ display(
 
 # %%
 minutes = (time.perf_counter() - START) / 60
-rev_text, rev_winner = comparisons["reversal", "longest"]
-cur_text, cur_winner = comparisons["curriculum", "longest"]
+verdict = {(c["label"], c["metric"]): c for c in comparisons}
+rev = verdict["reversal", METRICS["longest"]]
 display(
     Markdown(
         "- A plain LSTM encoder-decoder "
@@ -526,15 +759,19 @@ display(
         + ", ".join(f"{baseline[k]:.1%}" for k in lengths[:-1])
         + " for the rule that never carries"
         + ("; accuracy falls as the numbers grow.\n" if falls else ".\n")
-        + f"- Input reversal on {MAX_DIGITS}-digit sums: {rev_text}.\n"
-        f"- The {CURRICULUM} curriculum ("
-        + (
-            "short numbers first"
-            if CURRICULUM == "naive"
-            else "short numbers first, half of each stage mixed with all lengths"
+        + f"- Input reversal, on {MAX_DIGITS}-digit sums: {rev['sentence']}\n"
+        + "".join(
+            f"- The {c} curriculum ("
+            + (
+                "short numbers first"
+                if c == "naive"
+                else "short numbers first, half of each stage mixed with all lengths"
+            )
+            + f") against the mix, both reversed: "
+            f"{verdict[f'{c} curriculum', METRICS['longest']]['sentence']}\n"
+            for c in CURRICULA
         )
-        + f") against none, both reversed: {cur_text}.\n"
-        f"- One digit more than in training: at most **{generalises:.1%}** exact "
+        + f"- One digit more than in training: at most **{generalises:.1%}** exact "
         f"match (the no-carry rule: {baseline[next_digit]:.1%})"
         + (
             ": the model learned the lengths it saw, not the algorithm.\n"
@@ -567,15 +804,21 @@ display(
 # ## Exercises
 #
 # 1. Reverse the **answers** as well, so the decoder writes the units digit
-#    first: `train_adder` does not, so write a variant of it that reverses the
-#    training and test answers. Predict first: why should writing the least
-#    significant digit first make the carry easier?
-# 2. Give the encoder both directions (`encoder_bidirectional=True` in the
-#    `CONFIGS` entries). Does reversal still matter? Why would it not?
-# 3. Add Bahdanau attention (`attention="bahdanau"`). Does the model now get
-#    more of the `MAX_DIGITS + 1`-digit sums right?
-# 4. Set `CURRICULUM = "naive"`. Look at the 1-digit accuracy of that recipe and
-#    at the loss table: what happens to what it learned in the first stage?
+#    first: `train_adder` does not, so reverse the answers it trains on and
+#    compare its predictions with the reversed test answers. Predict first: why
+#    should writing the least significant digit first make the carry easier?
+# 2. Give the encoder both directions: in `build_adder`, wrap the encoder in
+#    `keras.layers.Bidirectional(...)`, concatenate the forward and backward
+#    `h` (and `c`) states, and give the decoder `2 * units` (or use
+#    `build_seq2seq(..., encoder_bidirectional=True, attention=None)`, whose
+#    layer names the translator knows). Does reversal still matter? Why would
+#    it not?
+# 3. Add Bahdanau attention: let `build_adder` return
+#    `build_seq2seq(..., encoder_bidirectional=False, attention="bahdanau")`.
+#    Does the model now get more of the `MAX_DIGITS + 1`-digit sums right?
+# 4. Set `CURRICULA = ["naive", "combined"]`. Look at the 1-digit accuracy of
+#    the naive recipe and at the loss table: what happens to what it learned in
+#    the first stage?
 # 5. Train on `MAX_DIGITS = 2` and test on 3 digits. Is the drop to the unseen
 #    length as sharp as it is here?
 #
@@ -601,7 +844,7 @@ display(
 #    drops (catastrophic forgetting): in `benchmarks/craft.py execute` (1,800
 #    steps, 3 seeds) the naive recipe got 0.0% of 1- and 2-digit sums right on
 #    every seed. That is why Zaremba & Sutskever's combined strategy keeps
-#    mixing all lengths in.
+#    mixing all lengths in (half of each stage is the mix).
 # 5. Expect the same cliff: the model learns the lengths it sees. Compare
 #    `exact match` at `MAX_DIGITS + 1` in both runs.
 #
@@ -616,18 +859,24 @@ record_results(
         n: {str(k): float(mean.loc[n, k]) for k in lengths} for n in names
     },
     exact_match_by_seed={
-        f"{n} / seed {s}": {str(k): float(v) for k, v in runs[n, s].exact_match.items()}
+        f"{n} / seed {s}": {
+            str(k): float(v) for k, v in runs[n, s]["exact_match"].items()
+        }
         for n in names
         for s in SEEDS
     },
     no_carry_baseline={str(k): float(v) for k, v in baseline.items()},
-    reversal_winner=rev_winner,
-    curriculum_winner=cur_winner,
+    comparisons=comparisons,
+    reversal_winner=rev["winner"],
+    leading_digit_gap=gap,
     steps={n: steps[n] for n in names},
-    params=first.params,
+    params=model.count_params(),
+    builder_params=builder.count_params(),
+    same_layers_as_builder=bool(same),
     next_digit_exact_match=float(generalises),
     next_digit_right_length=float(right_length),
     test_per_digit=TEST_PER_DIGIT,
     seeds=list(SEEDS),
+    curricula=list(CURRICULA),
     minutes=round(minutes, 2),
 )

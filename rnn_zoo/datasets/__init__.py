@@ -6,7 +6,8 @@
 - ``stocks``: ``load_stock_prices`` (matplotlib's GOOG sample or a Yahoo CSV).
 - ``synthetic``: sine waves, adding problem, copy task, addition pairs.
 - ``tagging``: ``make_tagging_task``, tags that depend on the following token.
-- ``addition``: addition problems by operand length and curricula over them.
+- ``addition``: addition problems by operand length, curricula over them and a
+  fixed test set (every length up to one digit more than trained).
 - ``dates``: human-written dates paired with ISO dates and their alignment.
 
 Importing this package imports neither TensorFlow nor pandas and fetches nothing;
@@ -48,6 +49,7 @@ _LAZY = {
     "AdditionProblems": "addition",
     "make_addition_problems": "addition",
     "make_addition_curriculum": "addition",
+    "addition_test_set": "addition",
     "TAG_NAMES": "tagging",
     "TaggingTask": "tagging",
     "make_tagging_task": "tagging",

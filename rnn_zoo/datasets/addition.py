@@ -11,9 +11,12 @@ a program as text and write its output. Its simplest program is an addition,
   ``0 .. 10**digits - 1``, fixed-width padded strings.)
 - `make_addition_curriculum`: the same problems cut into ``max_digits`` stages,
   the data of each stage chosen by a curriculum strategy from the paper:
-  ``"none"`` (every stage mixes all lengths: the control), ``"naive"`` (stage
-  ``s`` has only ``s``-digit problems: short numbers first) or ``"combined"``
-  (each problem from the naive stage or from the mix, with equal odds).
+  ``"mix"`` (every stage mixes all lengths, uniformly: the paper's *mix*
+  strategy), ``"naive"`` (stage ``s`` has only ``s``-digit problems: short
+  numbers first) or ``"combined"`` (each problem from the naive stage or from
+  the mix, with equal odds).
+- `addition_test_set`: a fixed test set with the same number of problems for
+  every operand length from 1 to one digit more than trained.
 
 Strings carry no padding (a seq2seq model pads and masks them). With
 ``reverse=True`` a question is reversed character by character (``"123+45"`` ->
@@ -37,9 +40,10 @@ __all__ = [
     "AdditionProblems",
     "make_addition_problems",
     "make_addition_curriculum",
+    "addition_test_set",
 ]
 
-CURRICULA = ("none", "naive", "combined")
+CURRICULA = ("mix", "naive", "combined")
 MAX_DIGITS = 9
 
 
@@ -154,17 +158,19 @@ def make_addition_curriculum(
 
     Stage ``s`` (1-based) draws each problem's operand length by ``strategy``:
 
-    - ``"none"``: uniformly from ``1 .. max_digits`` in every stage (no
-      curriculum: the control, with the same number of problems);
+    - ``"mix"``: uniformly from ``1 .. max_digits`` in every stage (Zaremba &
+      Sutskever's *mix* strategy: no ordering by difficulty, every length
+      from the start; their "no curriculum" baseline would train on
+      ``max_digits``-digit problems only);
     - ``"naive"``: exactly ``s`` (short numbers first, the longest last);
-    - ``"combined"``: with probability 1/2 as ``"naive"``, else as ``"none"``
+    - ``"combined"``: with probability 1/2 as ``"naive"``, else as ``"mix"``
       (Zaremba & Sutskever's combined strategy, which keeps every length in
       view and so avoids forgetting the short ones).
 
     Args:
         n_per_stage: Problems per stage, a positive integer.
         max_digits: The longest operand length (and the number of stages), 1 to 9.
-        strategy: ``"none"``, ``"naive"`` (default) or ``"combined"``.
+        strategy: ``"mix"``, ``"naive"`` (default) or ``"combined"``.
         reverse: Reverse each question (input-reversal trick). Default False.
         seed: None, a non-negative int or a ``numpy.random.Generator``. Default
             None.
@@ -180,7 +186,7 @@ def make_addition_curriculum(
         >>> stages = make_addition_curriculum(4, 3, strategy="naive", seed=0)
         >>> [s.digits.tolist() for s in stages]
         [[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]]
-        >>> stages = make_addition_curriculum(1000, 3, strategy="none", seed=0)
+        >>> stages = make_addition_curriculum(1000, 3, strategy="mix", seed=0)
         >>> sorted(set(stages[0].digits.tolist()))
         [1, 2, 3]
     """
@@ -192,7 +198,7 @@ def make_addition_curriculum(
     stages = []
     for stage in range(1, max_digits + 1):
         mixed = rng.integers(1, max_digits + 1, size=n_per_stage)
-        if strategy == "none":
+        if strategy == "mix":
             lengths = mixed
         elif strategy == "naive":
             lengths = np.full(n_per_stage, stage)
@@ -200,3 +206,44 @@ def make_addition_curriculum(
             lengths = np.where(rng.random(n_per_stage) < 0.5, stage, mixed)
         stages.append(_problems(lengths, reverse, rng))
     return stages
+
+
+def addition_test_set(
+    max_digits: int, per_digit: int, *, seed: int = 1234
+) -> AdditionProblems:
+    """``per_digit`` problems of each operand length ``1 .. max_digits + 1``.
+
+    The last length is one digit more than a model trained on ``max_digits``
+    ever saw, so the same set measures accuracy by length and generalisation.
+
+    Args:
+        max_digits: Longest operand length in training, 1 to 8.
+        per_digit: Problems per length, a positive integer.
+        seed: Seed of the test problems. Default 1234 (keep it fixed so every
+            recipe and seed is scored on the same problems).
+
+    Returns:
+        `AdditionProblems` (not reversed), lengths in increasing order.
+
+    Raises:
+        TypeError / ValueError: If an argument is of the wrong type or out of
+            range (named in the message).
+
+    Example:
+        >>> test = addition_test_set(2, 3)
+        >>> test.digits.tolist()
+        [1, 1, 1, 2, 2, 2, 3, 3, 3]
+        >>> addition_test_set(2, 3).questions == test.questions  # fixed seed
+        True
+    """
+    max_digits = check_int(max_digits, "max_digits", minimum=1, maximum=MAX_DIGITS - 1)
+    per_digit = check_int(per_digit, "per_digit", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    parts = [
+        make_addition_problems(per_digit, k, seed=rng) for k in range(1, max_digits + 2)
+    ]
+    return AdditionProblems(
+        [q for p in parts for q in p.questions],
+        [a for p in parts for a in p.answers],
+        np.concatenate([p.digits for p in parts]),
+    )

@@ -15,9 +15,9 @@
   with an output at every step: tagging, and the leak of a bidirectional one).
 - ``bidirectional``: ``tagging_configs`` (same-budget uni/bidirectional
   taggers), ``train_step_forecaster``, ``leak_scores`` (notebook 07).
-- ``arithmetic``: ``accuracy_by_digits``, ``no_carry_answers`` (scoring adders).
-- ``adders``: ``train_adder``, ``compare_adders`` (learning to execute addition:
-  input reversal and curricula over seeds).
+- ``arithmetic``: ``accuracy_by_digits``, ``no_carry_answers`` (scoring models
+  that add numbers written as text: exact match by number of digits, the
+  no-carry baseline).
 
 Importing this package imports neither TensorFlow nor matplotlib; each name loads
 its module on first use.
@@ -75,11 +75,6 @@ _LAZY: dict[str, str | None] = {
     # arithmetic
     "accuracy_by_digits": "arithmetic",
     "no_carry_answers": "arithmetic",
-    # adders
-    "AdderRun": "adders",
-    "addition_test_set": "adders",
-    "train_adder": "adders",
-    "compare_adders": "adders",
 }
 
 __all__ = list(_LAZY)

@@ -8,6 +8,7 @@ import pytest
 
 from rnn_zoo.datasets import (
     AdditionProblems,
+    addition_test_set,
     make_addition_curriculum,
     make_addition_problems,
 )
@@ -51,8 +52,8 @@ def test_reverse_reverses_questions_only_and_seeds_repeat():
 def test_curriculum_strategies():
     naive = make_addition_curriculum(50, 3, strategy="naive", seed=0)
     assert [sorted(set(s.digits.tolist())) for s in naive] == [[1], [2], [3]]
-    none = make_addition_curriculum(300, 3, strategy="none", seed=0)
-    assert all(sorted(set(s.digits.tolist())) == [1, 2, 3] for s in none)
+    mix = make_addition_curriculum(300, 3, strategy="mix", seed=0)
+    assert all(sorted(set(s.digits.tolist())) == [1, 2, 3] for s in mix)
     combined = make_addition_curriculum(2000, 3, strategy="combined", seed=0)
     # stage s: half from s, half uniform -> P(s) = 1/2 + 1/6 = 2/3
     for s, stage in enumerate(combined, start=1):
@@ -63,6 +64,16 @@ def test_curriculum_strategies():
         for q, a in zip(stage.questions, stage.answers, strict=True):
             x, y = _operands(q, reverse=True)
             assert int(x) + int(y) == int(a)
+
+
+def test_addition_test_set_has_every_length_up_to_one_more_fixed_by_seed():
+    test = addition_test_set(3, 40)
+    assert test.digits.tolist() == [k for k in (1, 2, 3, 4) for _ in range(40)]
+    for q, a, k in zip(test.questions, test.answers, test.digits, strict=True):
+        x, y = _operands(q)
+        assert len(x) == len(y) == k and int(x) + int(y) == int(a)
+    assert addition_test_set(3, 40).questions == test.questions
+    assert addition_test_set(3, 40, seed=1).questions != test.questions
 
 
 @pytest.mark.parametrize(
@@ -77,11 +88,15 @@ def test_curriculum_strategies():
         (lambda: make_addition_problems(2, 2, reverse=1), TypeError, "`reverse`"),
         (lambda: make_addition_problems(2, 2, seed=-1), ValueError, "`seed`"),
         (lambda: make_addition_curriculum(0, 2), ValueError, "`n_per_stage`"),
+        (lambda: addition_test_set(0, 2), ValueError, "`max_digits`"),
+        (lambda: addition_test_set(9, 2), ValueError, "`max_digits`"),
+        (lambda: addition_test_set(2, 0), ValueError, "`per_digit`"),
+        (lambda: addition_test_set(2, 2, seed=-1), ValueError, "`seed`"),
         (lambda: make_addition_curriculum(2, 10), ValueError, "`max_digits`"),
         (
             lambda: make_addition_curriculum(2, 2, strategy="reverse"),
             ValueError,
-            "`strategy` must be one of 'none', 'naive', 'combined'",
+            "`strategy` must be one of 'mix', 'naive', 'combined'",
         ),
     ],
 )
