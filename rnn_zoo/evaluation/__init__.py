@@ -13,8 +13,6 @@
   ``attention_alignment_accuracy``.
 - ``per_step``: ``tag_accuracy``, ``padding_gap``, ``prefix_predictions`` (models
   with an output at every step: tagging, and the leak of a bidirectional one).
-- ``bidirectional``: ``tagging_configs`` (same-budget uni/bidirectional
-  taggers), ``train_step_forecaster``, ``leak_scores`` (notebook 07).
 - ``arithmetic``: ``accuracy_by_digits``, ``no_carry_answers`` (scoring models
   that add numbers written as text: exact match by number of digits, the
   no-carry baseline).
@@ -68,10 +66,6 @@ _LAZY: dict[str, str | None] = {
     "tag_accuracy": "per_step",
     "padding_gap": "per_step",
     "prefix_predictions": "per_step",
-    # bidirectional
-    "tagging_configs": "bidirectional",
-    "train_step_forecaster": "bidirectional",
-    "leak_scores": "bidirectional",
     # arithmetic
     "accuracy_by_digits": "arithmetic",
     "no_carry_answers": "arithmetic",
