@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rnn_zoo.datasets.synthetic import make_sine_waves
 from rnn_zoo.evaluation import mase, naive_scale
+from rnn_zoo.experiments import clearly_better
 from rnn_zoo.preprocessing import make_windows, time_split
 from tools.run_tutorials import quick_parameters
 
@@ -34,6 +36,7 @@ def test_quickstart_sine(run_notebook, params):
         seed=params["SEED"],
     )[0, :, 0]
     train, _, test = time_split(wave, (0.7, 0.15, 0.15))
+    scaler_uses_training_rows_only(results, wave, train)
     X, y = make_windows(test, params["LOOKBACK"], horizon=horizon)
     naive = np.repeat(X[:, -1, :], horizon, axis=1)  # last value, every step
     expected = [mase(y[:, h, 0], naive[:, h], train) for h in range(horizon)]
@@ -63,3 +66,52 @@ def test_quickstart_sine(run_notebook, params):
     assert results["leak_ordered"] == 0
     assert 1 <= results["epochs_one_step"] <= params["EPOCHS"]
     assert "LSTM MASE" in results["headline"]
+    assert results["same_architecture"] is True
+    winners_only_where_seed_ranges_do_not_overlap(results, params)
+
+
+def scaler_uses_training_rows_only(results, wave, train):
+    """The scaler's fitted statistics are those of the training rows, no others.
+
+    Fitting it on the whole series (validation and test rows too) leaks the
+    future's level into every scaled input; its mean and spread then differ.
+    """
+    rows, everything = train.astype("float64"), wave.astype("float64")
+    np.testing.assert_allclose(results["scaler_mean"], [rows.mean()], rtol=1e-6)
+    np.testing.assert_allclose(results["scaler_scale"], [rows.std()], rtol=1e-6)
+    # the check has power: the statistics of all rows differ by far more than rtol
+    assert abs(everything.mean() - rows.mean()) > 1e-3 * abs(rows.mean())
+    assert abs(everything.std() - rows.std()) > 1e-4 * rows.std()
+
+
+def winners_only_where_seed_ranges_do_not_overlap(results, params):
+    """Each verdict names a winner exactly when it won on every seed."""
+    horizon = params["HORIZON"]
+    step1 = pd.DataFrame(results["step1_runs"])
+    methods = pd.DataFrame(results["horizon_runs"])
+    seeds = params["SEEDS"]
+    assert results["seeds"] == seeds
+    for runs in (step1, methods):
+        assert sorted(runs["seed"]) == sorted(seeds * 2)  # two configs, every seed
+    # the first seed's rows are the numbers the walkthrough showed
+    first = step1[step1["seed"] == seeds[0]].set_index("config")["MASE at step 1"]
+    assert first["LSTM, window of 1"] == pytest.approx(results["mase_window_of_one"])
+    mean_name = f"mean MASE over {horizon} steps"
+    first_methods = methods[methods["seed"] == seeds[0]].set_index("config")
+    assert first_methods.loc["LSTM direct", mean_name] == pytest.approx(
+        np.mean(results["mase_direct"])
+    )
+    # a winner only where the ranges over seeds do not overlap
+    for runs, metric, key in (
+        (step1, "MASE at step 1", "window_winner"),
+        (methods, mean_name, "method_winner"),
+    ):
+        values = {c: g[metric].to_numpy() for c, g in runs.groupby("config")}
+        (a, va), (b, vb) = values.items()
+        overlap = va.min() <= vb.max() and vb.min() <= va.max()
+        if overlap:
+            assert results[key] is None
+        else:
+            assert results[key] == (a if va.max() < vb.min() else b)
+        assert results[key] == clearly_better(runs, metric, a, b)
+        assert (results[key] or "not shown") in results["headline"]
