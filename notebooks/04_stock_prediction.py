@@ -27,13 +27,17 @@
 # **What you will learn**
 # - the **shifted-copy illusion**: why a price-level forecast that hugs the
 #   truth on a plot is usually just "tomorrow = today", and how to check
-# - how a scaler fitted on all rows plus a shuffled split (**leakage**) inflates
-#   the score, with the numbers side by side
+# - how to measure **leakage** (a scaler fitted on all rows, a shuffled split)
+#   honestly: both pipelines scored on the **same test days**, each next to the
+#   naive forecast, over several seeds; and why comparing scores from different
+#   test days measures the period instead
 # - why **log returns** are the target, and the **random walk** (naive) the
 #   baseline to beat
-# - a **walk-forward backtest** of LSTM and GRU forecasters, 1 and 5 days
-#   ahead, with and without volume and high-low features, against naive, drift
-#   and mean baselines, scored with **MASE** and **directional accuracy**
+# - the forecaster as a few `keras.layers`, built by hand, and the same layers
+#   from `rnn_zoo.build_forecaster`
+# - a **walk-forward backtest** of LSTM and GRU forecasters over several seeds,
+#   1 and 5 days ahead, with and without volume and high-low features, against
+#   naive, drift and mean baselines, scored with **MASE** and **directional accuracy**
 # - a **Diebold-Mariano test** that says whether a difference in errors is real
 #
 # **Time:** about 25 minutes to read; the cells run in about 5 minutes on a
@@ -53,13 +57,15 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler
 
 import rnn_zoo
-from rnn_zoo.evaluation import compare_forecasts, mase, rmse
+from rnn_zoo.evaluation import compare_forecasts, rmse
+from rnn_zoo.experiments import clearly_better, describe_difference
 from rnn_zoo.notebook import record_results, setup_notebook
 from rnn_zoo.plotting import plot_backtest, plot_forecast
 
 # %% tags=["parameters"]
 # Every knob lives here; the tests run this notebook with smaller values.
 SEED = 0
+SEEDS = [0, 1, 2]  # every training (and the shuffled split) is repeated per seed
 SOURCE = "GOOG"  # bundled daily prices, or the path of a Yahoo-style CSV
 LOOKBACK = 20  # trading days the model sees (about one month)
 TEST_FRACTION = 0.2  # last share of days held out in the price-level section
@@ -76,6 +82,8 @@ INPUTS = ["univariate", "+ volume, high-low"]  # input sets to backtest
 
 # %%
 print(setup_notebook(SEED))  # quiet TensorFlow import, Keras 3 check, seeds, plots
+
+import keras  # noqa: E402  (imported quietly by setup_notebook)
 
 # %% [markdown]
 # ## Data: daily prices
@@ -103,6 +111,70 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
+# ## The model
+#
+# Every forecaster in this notebook is the same small network: a window of
+# `LOOKBACK` days goes through one LSTM (or GRU) layer of `UNITS` units, whose
+# last state feeds a linear `Dense` layer with one output per day ahead. The
+# `Reshape` only gives the output the `(batch, horizon, 1)` layout of the targets
+# that `rnn_zoo.make_windows` cuts.
+
+# %%
+RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+
+
+def build_rnn_forecaster(lookback, n_features, horizon=1, *, cell="lstm"):
+    """Window (lookback, n_features) -> LSTM/GRU -> the next `horizon` values."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(lookback, n_features), name="window"),
+            RECURRENT_LAYERS[cell](UNITS, name="rnn_0"),  # keeps its last state only
+            keras.layers.Dense(horizon, name="head"),  # linear: one value per day
+            keras.layers.Reshape((horizon, 1), name="forecast"),
+        ],
+        name=f"{cell}_forecaster",
+    )
+
+
+build_rnn_forecaster(LOOKBACK, 1).summary()
+
+# %% [markdown]
+# `rnn_zoo.build_forecaster` (what `python -m rnn_zoo forecast` trains) builds
+# the same network, so you can copy either. Same layers, same parameter counts:
+
+
+# %%
+def layer_list(model):
+    """'type: parameters' of each layer, the input placeholder left out."""
+    return [
+        f"{type(layer).__name__}: {layer.count_params():,} parameters"
+        for layer in model.layers
+        if not isinstance(layer, keras.layers.InputLayer)
+    ]
+
+
+builders = {
+    cell: (
+        build_rnn_forecaster(LOOKBACK, 3, cell=cell),
+        rnn_zoo.build_forecaster(LOOKBACK, 3, cell=cell, units=UNITS),
+    )
+    for cell in CELLS
+}
+display(
+    pd.DataFrame(
+        {
+            (cell, source): layer_list(model)
+            for cell, models_ in builders.items()
+            for source, model in zip(
+                ["by hand", "build_forecaster"], models_, strict=True
+            )
+        }
+    )
+)
+builder_matches = all(layer_list(a) == layer_list(b) for a, b in builders.values())
+assert builder_matches, "the hand-built model and build_forecaster differ"
+
+# %% [markdown]
 # ## Part 1 · The tutorial pipeline: predict the price level
 #
 # Here is what most tutorials do: scale the closing price with a `MinMaxScaler`
@@ -110,65 +182,59 @@ plt.show()
 # **at random** into train and test, train an LSTM and admire the test score.
 # Then the same model done right: split **along time** first, fit the scaler on
 # the training days only, and test on the last days, which the model has never
-# seen.
+# seen. Both train the model above with `compile` and `fit`, once per seed in
+# `SEEDS` (the seed also draws the shuffled split).
 
 # %%
 close = prices[["Close"]].to_numpy()
+y = close[:, 0]
 n_test = int(round(TEST_FRACTION * len(close)))
+honest_rows = np.arange(len(close) - n_test, len(close))  # the last n_test days
 
 
-def train_level_model(X_train, y_train, name):
-    """An LSTM trained to predict the next (scaled) price from LOOKBACK prices."""
-    rnn_zoo.set_seed(SEED)
-    model = rnn_zoo.build_forecaster(LOOKBACK, 1, units=UNITS)
-    history = rnn_zoo.fit(
-        model,
-        (X_train, y_train),
-        epochs=EPOCHS_LEVEL,
-        batch_size=BATCH_SIZE,
-        learning_rate=LEARNING_RATE,
-        loss="mse",
-        early_stopping=None,
-        verbose=0,
+def train_level_model(X_train, y_train, seed):
+    """The LSTM above, trained to predict the next (scaled) price."""
+    keras.utils.set_random_seed(seed)
+    model = build_rnn_forecaster(LOOKBACK, 1)
+    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
+    history = model.fit(
+        X_train, y_train, epochs=EPOCHS_LEVEL, batch_size=BATCH_SIZE, verbose=0
     )
-    losses = history.history["loss"]
-    print(f"{name}: {len(losses)} epochs, MSE {losses[0]:.4f} -> {losses[-1]:.5f}")
-    return model
+    return model, history.history["loss"]
 
 
-# --- the leaky pipeline (DON'T copy this) ---
-leaky_scaler = MinMaxScaler().fit(close)  # mistake 1: statistics of every row
-X_all, y_all = rnn_zoo.make_windows(leaky_scaler.transform(close), LOOKBACK)
-window_ids = np.arange(len(X_all))
-train_ids, test_ids = train_test_split(  # mistake 2: a shuffled split
-    window_ids, test_size=n_test, shuffle=True, random_state=SEED
-)
-leaky_model = train_level_model(X_all[train_ids], y_all[train_ids], "leaky")
-leaky_pred = leaky_scaler.inverse_transform(
-    leaky_model.predict(X_all[test_ids], verbose=0)[:, 0]
-)[:, 0]
-leaky_rows = test_ids + LOOKBACK  # row of `close` each test window predicts
-
-# --- the honest pipeline ---
-train_part, test_part = rnn_zoo.time_split(close, (1 - TEST_FRACTION, TEST_FRACTION))
-scaler = MinMaxScaler().fit(train_part)  # statistics of the training days only
-X_train, y_train = rnn_zoo.make_windows(scaler.transform(train_part), LOOKBACK)
-# test windows may look back into the last training days (the past), never ahead
-context = close[len(train_part) - LOOKBACK :]
-X_test, _ = rnn_zoo.make_windows(scaler.transform(context), LOOKBACK)
-honest_model = train_level_model(X_train, y_train, "honest")
-honest_pred = scaler.inverse_transform(honest_model.predict(X_test, verbose=0)[:, 0])[
-    :, 0
-]
-honest_rows = np.arange(len(train_part), len(close))
-
-# %% [markdown]
-# How much did each pipeline let the model see? A test day is *seen* if its price
-# was an input or a target of some training window. And how good is each test
-# score, next to the naive forecast "tomorrow = today" on the same test days?
+def forecast_every_day(model, scaler):
+    """The model's price forecast for each day from the LOOKBACK days before it."""
+    X, _ = rnn_zoo.make_windows(scaler.transform(close), LOOKBACK)
+    forecast = np.full(len(close), np.nan)  # no forecast for the first days
+    forecast[LOOKBACK:] = scaler.inverse_transform(model.predict(X, verbose=0)[:, 0])[
+        :, 0
+    ]
+    return forecast
 
 
-# %%
+def leaky_pipeline(seed):
+    """The tutorial pipeline (DON'T copy this)."""
+    scaler = MinMaxScaler().fit(close)  # mistake 1: statistics of every row
+    X, target = rnn_zoo.make_windows(scaler.transform(close), LOOKBACK)
+    train_ids, test_ids = train_test_split(  # mistake 2: a shuffled split
+        np.arange(len(X)), test_size=n_test, shuffle=True, random_state=seed
+    )
+    model, losses = train_level_model(X[train_ids], target[train_ids], seed)
+    # window i predicts row i + LOOKBACK of `close`
+    return forecast_every_day(model, scaler), test_ids + LOOKBACK, train_ids, losses
+
+
+def honest_pipeline(seed):
+    """Split in time first; every statistic from the training days only."""
+    train_part = close[: honest_rows[0]]
+    scaler = MinMaxScaler().fit(train_part)
+    X, target = rnn_zoo.make_windows(scaler.transform(train_part), LOOKBACK)
+    model, losses = train_level_model(X, target, seed)
+    # test windows may look back into the last training days (the past), never ahead
+    return forecast_every_day(model, scaler), honest_rows, np.arange(len(X)), losses
+
+
 def seen_share(train_windows, rows):
     """Share of the test rows whose price some training window contains."""
     seen = np.zeros(len(close), bool)
@@ -176,50 +242,121 @@ def seen_share(train_windows, rows):
     return float(seen[rows].mean())
 
 
-y = close[:, 0]
-pipelines = {
-    "leaky (scaler on all rows, shuffled split)": (leaky_rows, leaky_pred, train_ids),
-    "honest (split in time, scaler on train)": (
-        honest_rows,
-        honest_pred,
-        np.arange(len(X_train)),
-    ),
-}
-level_table = pd.DataFrame(
-    {
-        name: {
-            "test days": len(rows),
-            "test days seen in training": seen_share(train_windows, rows),
-            "LSTM RMSE (USD)": rmse(y[rows], pred),
-            "naive RMSE (USD)": rmse(y[rows], y[rows - 1]),
-            "LSTM MASE": mase(y[rows], pred, y[: len(train_part)]),
-            "naive MASE": mase(y[rows], y[rows - 1], y[: len(train_part)]),
-        }
-        for name, (rows, pred, train_windows) in pipelines.items()
+def score(forecast, rows):
+    """RMSE of a forecast and of the naive one ('tomorrow = today') on `rows`."""
+    model_rmse, naive_rmse = rmse(y[rows], forecast[rows]), rmse(y[rows], y[rows - 1])
+    return {
+        "test days": len(rows),
+        "RMSE (USD)": model_rmse,
+        "naive RMSE (USD)": naive_rmse,
+        "RMSE / naive": model_rmse / naive_rmse,
+        "days": rows.tolist(),  # which days this score used
     }
-).T
-display(level_table.round(3))
 
-leaky_rmse, honest_rmse = level_table["LSTM RMSE (USD)"]
-leaky_mase, honest_mase = level_table["LSTM MASE"]
-leaky_seen, honest_seen = level_table["test days seen in training"]
-leaky_naive_mase, honest_naive_mase = level_table["naive MASE"]
+
+pipelines = {"leaky": leaky_pipeline, "honest": honest_pipeline}
+level_runs, level_forecasts = [], {}
+for seed in SEEDS:
+    runs_of_seed = {name: pipeline(seed) for name, pipeline in pipelines.items()}
+    leaky_test_rows = runs_of_seed["leaky"][1]
+    # the leaky pipeline's test days that fall in the honest test period
+    same_rows = np.intersect1d(leaky_test_rows, honest_rows)
+    for name, (forecast, test_rows, train_windows, losses) in runs_of_seed.items():
+        print(
+            f"seed {seed}, {name}: {len(losses)} epochs, "
+            f"MSE {losses[0]:.4f} -> {losses[-1]:.5f}"
+        )
+        level_forecasts[name, seed] = forecast
+        for days, rows in (("own", test_rows), ("same", same_rows)):
+            level_runs.append(
+                {
+                    "seed": seed,
+                    "config": name,
+                    "test days of": days,
+                    "seen in training": seen_share(train_windows, rows),
+                    **score(forecast, rows),
+                }
+            )
+level_runs = pd.DataFrame(level_runs)
+own_runs = level_runs[level_runs["test days of"] == "own"]
+same_runs = level_runs[level_runs["test days of"] == "same"]
+columns = ["test days", "seen in training", "RMSE (USD)", "naive RMSE (USD)"]
+
+# %% [markdown]
+# First the way the tutorials report it: each pipeline scored on its **own**
+# test days. The naive forecast "tomorrow = today" learns nothing, so it cannot
+# leak; its RMSE on the same days says how hard those days were.
+
+# %%
+own_mean = own_runs.groupby("config", sort=False)[columns].mean()
+display(own_mean.round(3).rename_axis(f"own test days, mean of {len(SEEDS)} seeds"))
+own_model, own_naive = own_mean["RMSE (USD)"], own_mean["naive RMSE (USD)"]
 display(
     Markdown(
-        f"The leaky pipeline reports a test RMSE of **{leaky_rmse:.2f} USD**, the "
-        f"honest one **{honest_rmse:.2f} USD** "
-        f"({honest_rmse / leaky_rmse:.1f}× the leaky number). The shuffled split had "
-        f"already shown the model **{leaky_seen:.0%}** of its test prices during "
-        f"training (the honest split: {honest_seen:.0%}), and the scaler fitted on "
-        "all rows knew the test period's price range in advance. Against the naive "
-        f"forecast on the same days, the LSTM's MASE is {leaky_mase:.2f} (naive: "
-        f"{leaky_naive_mase:.2f}) for the leaky pipeline and {honest_mase:.2f} "
-        f"(naive: {honest_naive_mase:.2f}) for the honest one: "
+        f"On their own test days the leaky pipeline reports **{own_model['leaky']:.1f}"
+        f" USD** and the honest one **{own_model['honest']:.1f} USD** "
+        f"({own_model['honest'] / own_model['leaky']:.2f}×). But the naive "
+        f"forecast, which cannot leak, scores {own_naive['leaky']:.1f} vs "
+        f"{own_naive['honest']:.1f} USD on the same two day sets "
+        f"({own_naive['honest'] / own_naive['leaky']:.2f}×): the shuffled split's "
+        f"random days from {prices.index[0].year}–{prices.index[-1].year} were "
+        + ("calmer" if own_naive["leaky"] < own_naive["honest"] else "no calmer")
+        + f" than the last {n_test} days. Scores from different days compare "
+        "the test periods as well as the pipelines."
+    )
+)
+
+# %% [markdown]
+# So score both on the **same days**: the leaky pipeline's test days that fall in
+# the honest test period (neither model trained on their target), and divide
+# each RMSE by the naive forecast's on those days (below 1 beats naive).
+
+# %%
+display(
+    same_runs.pivot(index="seed", columns="config", values="RMSE / naive")
+    .assign(**{"test days": same_runs.groupby("seed")["test days"].first()})
+    .round(3)
+)
+leak_winner = clearly_better(same_runs, "RMSE / naive", "leaky", "honest")
+display(
+    Markdown(
+        "RMSE / naive on the same days: "
+        + describe_difference(same_runs, "RMSE / naive", "leaky", "honest", digits=3)
+        + {
+            "leaky": " The leak flattered the model on every seed.",
+            "honest": " The honest pipeline did better on every seed: the leak "
+            "did not flatter this model.",
+            None: " On the same days the leak's effect is smaller than the spread "
+            "over seeds, so the gap in the first table is no evidence of leakage.",
+        }[leak_winner]
         + (
-            "even the leaky model does not beat 'tomorrow = today'."
-            if leaky_mase >= leaky_naive_mase
-            else "the leak buys the model an edge it will not have on new data."
+            " Both pipelines' LSTMs were worse than naive on every seed."
+            if same_runs["RMSE / naive"].min() > 1
+            else ""
         )
+    )
+)
+
+# %% [markdown]
+# What did each mistake leak? The shuffled split showed the model most test
+# prices inside its training windows (the "seen in training" column above); how
+# much that helps depends on the model, and one that mostly repeats the last
+# price (see the shifted-copy illusion below) gains little from it. The scaler
+# leaks only what the training days do not already tell it, the price range:
+
+# %%
+scalers_equal = np.allclose(
+    MinMaxScaler().fit(close).data_range_,
+    MinMaxScaler().fit(close[: honest_rows[0]]).data_range_,
+)
+display(
+    Markdown(
+        f"Training days' price range: {y[: honest_rows[0]].min():.0f} to "
+        f"{y[: honest_rows[0]].max():.0f} USD; test days': "
+        f"{y[honest_rows].min():.0f} to {y[honest_rows].max():.0f} USD, so the "
+        "scaler fitted on all rows is "
+        + ("**the same**" if scalers_equal else "**not the same**")
+        + " as the one fitted on the training rows."
     )
 )
 
@@ -234,8 +371,8 @@ display(
 # for day t moves like the price of day t − 1, the model is echoing the past.
 
 # %%
-shown = slice(0, min(60, len(honest_rows)))
-rows_shown = honest_rows[shown]
+honest_forecast = level_forecasts["honest", SEEDS[0]]
+rows_shown = honest_rows[:60]
 fig = plot_forecast(
     pd.Series(
         y[rows_shown[0] - 40 : rows_shown[0]],
@@ -243,7 +380,7 @@ fig = plot_forecast(
     ),
     pd.Series(y[rows_shown], prices.index[rows_shown]),
     {
-        "LSTM (honest)": honest_pred[shown],
+        f"LSTM (honest, seed {SEEDS[0]})": honest_forecast[rows_shown],
         "naive: yesterday's price": y[rows_shown - 1],
     },
     units="USD",
@@ -255,16 +392,14 @@ plt.show()
 
 def best_lag(pred, rows, max_lag=5):
     """The lag k for which corr(forecast of day t, price on day t - k) is largest."""
-    change = np.diff(
-        pred
-    )  # compare day-to-day moves, not levels (levels all correlate)
+    change = np.diff(pred)  # compare day-to-day moves, not levels
     corrs = {
         k: np.corrcoef(change, np.diff(y[rows - k]))[0, 1] for k in range(max_lag + 1)
     }
     return max(corrs, key=corrs.get), corrs
 
 
-lag, lag_corrs = best_lag(honest_pred, honest_rows)
+lag, lag_corrs = best_lag(honest_forecast[honest_rows], honest_rows)
 display(
     Markdown(
         f"The day-to-day moves of the LSTM's forecast correlate best with the moves "
@@ -274,8 +409,8 @@ display(
             "The forecast is a delayed copy of the price: the 'good fit' on the plot "
             "is the shifted-copy illusion."
             if lag >= 1
-            else "Here the forecast moves with the day it forecasts; check MASE "
-            "before celebrating."
+            else "Here the forecast moves with the day it forecasts; check it "
+            "against naive before celebrating."
         )
     )
 )
@@ -312,7 +447,8 @@ display(
 # ## Part 3 · Walk-forward backtest: LSTM and GRU against the baselines
 #
 # `walk_forward_backtest` moves a forecast origin through the last `TEST_DAYS`
-# days. At each origin it fits the scaler and the model on the past only,
+# days. At each origin it fits the scaler and the model (`build_rnn_forecaster`
+# above, trained with `rnn_zoo.fit`) on the past only,
 # forecasts the next `h` days, and scores them; the model is retrained every
 # `TEST_DAYS / REFITS` days on all the data up to that point. The baselines get
 # the same history:
@@ -324,7 +460,8 @@ display(
 #
 # Inputs: the univariate runs see the log returns only; the feature runs also see
 # the daily change of log volume and the high-low range `log(High / Low)`, both
-# known at the close of each day.
+# known at the close of each day. Every backtest runs once per seed in `SEEDS`;
+# the baselines learn nothing, so they give the same forecasts on every seed.
 
 # %%
 features = pd.DataFrame(
@@ -336,30 +473,33 @@ features = pd.DataFrame(
 ).iloc[1:]  # the first day has no volume change
 input_sets = {"univariate": features[["Close"]], "+ volume, high-low": features}
 input_sets = {name: input_sets[name] for name in INPUTS}
-models = {
-    cell: functools.partial(rnn_zoo.build_forecaster, cell=cell, units=UNITS)
-    for cell in CELLS
-}
+models = {cell: functools.partial(build_rnn_forecaster, cell=cell) for cell in CELLS}
 
 results = {}
-for horizon in HORIZONS:
-    folds = TEST_DAYS // horizon
-    for inputs_name, frame in input_sets.items():
-        print(f"horizon {horizon} day(s), inputs {inputs_name}: {folds} origins")
-        results[horizon, inputs_name] = rnn_zoo.walk_forward_backtest(
-            models,
-            frame,
-            lookback=LOOKBACK,
-            horizon=horizon,
-            folds=folds,
-            refit=-(-folds // REFITS),  # ceil: REFITS trainings per model
-            target="Close",
-            target_transform="log_returns",
-            epochs=EPOCHS,
-            fit_kwargs={"batch_size": BATCH_SIZE},
-            seed=SEED,
-            progress=print,  # one line per training
-        )
+for seed in SEEDS:
+    for horizon in HORIZONS:
+        folds = TEST_DAYS // horizon
+        for inputs_name, frame in input_sets.items():
+            result = rnn_zoo.walk_forward_backtest(
+                models,
+                frame,
+                lookback=LOOKBACK,
+                horizon=horizon,
+                folds=folds,
+                refit=-(-folds // REFITS),  # ceil: REFITS trainings per model
+                target="Close",
+                target_transform="log_returns",
+                epochs=EPOCHS,
+                fit_kwargs={"batch_size": BATCH_SIZE},
+                seed=seed,
+            )
+            results[seed, horizon, inputs_name] = result
+            mases = result.summary["mase"]
+            print(
+                f"seed {seed}, {horizon} day(s) ahead, {inputs_name}: {folds} origins, "
+                "MASE "
+                + ", ".join(f"{name} {mases[name]:.3f}" for name in [*CELLS, "naive"])
+            )
 
 # %% [markdown]
 # ### Results
@@ -368,16 +508,17 @@ for horizon in HORIZONS:
 # fold's history: below 1 is better than the random walk did in sample.
 # Directional accuracy is the share of forecasts that called the direction of the
 # move from the last price correctly (the naive forecast calls no move, so it
-# scores 0; a coin flip scores about 0.5).
+# scores 0; a coin flip scores about 0.5). The table gives the mean over seeds.
 
 # %%
 rows = []
-for (horizon, inputs_name), result in results.items():
+for (seed, horizon, inputs_name), result in results.items():
     for model, metrics in result.summary.iterrows():
         if model in CELLS or inputs_name == INPUTS[0]:  # baselines once per horizon
             label = f"{model} ({inputs_name})" if model in CELLS else model
             rows.append(
                 {
+                    "seed": seed,
                     "horizon (days)": horizon,
                     "forecaster": label,
                     "MASE": metrics["mase"],
@@ -386,9 +527,15 @@ for (horizon, inputs_name), result in results.items():
                     "forecasts": int(metrics["n"]),
                 }
             )
-table = pd.DataFrame(rows).sort_values(["horizon (days)", "MASE"])
-display(table.set_index(["horizon (days)", "forecaster"]).round(3))
-naive_1 = table.query("forecaster == 'naive'")["MASE"].iloc[0]
+backtest_runs = pd.DataFrame(rows)
+table = (
+    backtest_runs.groupby(["horizon (days)", "forecaster"])
+    .mean()
+    .drop(columns="seed")
+    .sort_values(["horizon (days)", "MASE"])
+)
+display(table.round(3))
+naive_1 = table.loc[(min(HORIZONS), "naive"), "MASE"]
 display(
     Markdown(
         f"The naive forecast's MASE at {min(HORIZONS)} day(s) is {naive_1:.2f}: "
@@ -407,37 +554,41 @@ display(
 longest = max(HORIZONS)
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 plot_backtest(
-    results[min(HORIZONS), INPUTS[0]],
+    results[SEEDS[0], min(HORIZONS), INPUTS[0]],
     metric="directional_accuracy",
     step_unit="trading days",
     ax=axes[0],
-    title=f"Direction called, {min(HORIZONS)} day(s) ahead ({INPUTS[0]})",
+    title=f"Direction called, {min(HORIZONS)} day(s) ahead ({INPUTS[0]}, "
+    f"seed {SEEDS[0]})",
 )
 plot_backtest(
-    results[longest, INPUTS[0]],
+    results[SEEDS[0], longest, INPUTS[0]],
     models=[*CELLS, "naive", "drift"],  # the mean forecast is far off this scale
     step_unit="trading days",
     ax=axes[1],
-    title=f"MASE of {longest}-day forecasts by day ahead ({INPUTS[0]})",
+    title=f"MASE of {longest}-day forecasts by day ahead ({INPUTS[0]}, "
+    f"seed {SEEDS[0]})",
 )
 plt.show()
 
 # %% [markdown]
-# ### Is any edge real? A Diebold-Mariano test
+# ### Is any edge real? A Diebold-Mariano test, on every seed
 #
 # MASE differences of a few percent over a few hundred forecasts can be luck.
 # The Diebold-Mariano test compares two forecasters' absolute errors fold by fold
 # (paired, on the same days): a negative statistic means the RNN's errors were
 # smaller, and the p-value says how often a difference this large would appear
-# if both were equally good.
+# if both were equally good. A configuration counts as better (or worse) than
+# naive only if it is so on **every** seed, each with p < 0.05.
 
 # %%
 tests = []
-for (horizon, inputs_name), result in results.items():
+for (seed, horizon, inputs_name), result in results.items():
     for cell in CELLS:
         dm = compare_forecasts(result.forecasts, cell, "naive")
         tests.append(
             {
+                "seed": seed,
                 "horizon (days)": horizon,
                 "forecaster": f"{cell} ({inputs_name})",
                 "MASE": result.summary.loc[cell, "mase"],
@@ -447,118 +598,107 @@ for (horizon, inputs_name), result in results.items():
             }
         )
 tests = pd.DataFrame(tests)
-display(tests.set_index(["horizon (days)", "forecaster"]).round(3))
+vs_naive = tests.groupby(["horizon (days)", "forecaster"]).agg(
+    mase_min=("MASE", "min"),
+    mase_max=("MASE", "max"),
+    naive_mase=("naive MASE", "first"),  # the same days on every seed
+    largest_p=("p-value", "max"),
+)
+significant = vs_naive["largest_p"] < 0.05  # on every seed
+vs_naive["verdict"] = np.select(
+    [
+        significant & (vs_naive["mase_max"] < vs_naive["naive_mase"]),
+        significant & (vs_naive["mase_min"] > vs_naive["naive_mase"]),
+    ],
+    ["better than naive", "worse than naive"],
+    "not shown",
+)
+display(vs_naive.round(3))
 
 # %% [markdown]
 # ## Conclusion, from the numbers above
 
 # %%
-better = tests[tests["MASE"] < tests["naive MASE"]]
-significant = better[better["p-value"] < 0.05]
-worse = tests[(tests["MASE"] > tests["naive MASE"]) & (tests["p-value"] < 0.05)]
-best = tests.loc[(tests["MASE"] / tests["naive MASE"]).idxmin()]  # relative to naive
-rnn_rows = table[table["forecaster"].str.contains("|".join(CELLS))]
+better = vs_naive[vs_naive["verdict"] == "better than naive"]
+worse = vs_naive[vs_naive["verdict"] == "worse than naive"]
+n_configs = len(vs_naive)
 up_share = float(
     np.mean(
         [
             (r.forecasts["y_true"] > r.forecasts["y_last"]).mean()
-            for (h, name), r in results.items()
-            if name == INPUTS[0]
+            for (seed, h, name), r in results.items()
+            if name == INPUTS[0] and seed == SEEDS[0]
         ]
     )
 )
-if len(significant):
-    verdict = (
-        f"**{len(significant)} of {len(tests)}** RNN configurations beat the random "
-        "walk with a Diebold-Mariano p-value below 0.05 ("
-        + ", ".join(
-            f"{r['forecaster']} at {r['horizon (days)']} day(s), p = {r['p-value']:.3f}"
-            for _, r in significant.iterrows()
-        )
-        + f"). With {len(tests)} configurations tried, expect about "
-        f"{0.05 * len(tests):.1f} such result(s) by chance alone: treat them as a "
-        "lead to test on other periods and other stocks, not as an edge."
-    )
-else:
-    verdict = (
-        f"**None of the {len(tests)} RNN configurations beats the random walk by a "
-        f"margin the Diebold-Mariano test can tell from noise**: {len(better)} had a "
-        "lower MASE than naive"
-        + (
-            f", and {len(worse)} were significantly *worse* (p < 0.05; forecasting "
-            "non-zero returns only added error)."
-            if len(worse)
-            else "."
-        )
-    )
 rnn_forecasts = pd.concat(
     [r.forecasts[r.forecasts["model"].isin(CELLS)] for r in results.values()]
 )
 rnn_up_calls = float((rnn_forecasts["y_pred"] > rnn_forecasts["y_last"]).mean())
-detail = (
-    f" The best configuration relative to naive, {best['forecaster']} at "
-    f"{best['horizon (days)']} day(s), has MASE {best['MASE']:.3f} against "
-    f"{best['naive MASE']:.3f} for the naive forecast (p = {best['p-value']:.3f}). "
-    f"The RNNs called a rise in {rnn_up_calls:.0%} of their forecasts, while the "
-    f"price rose on {up_share:.0%} of the forecast moves; their directional "
-    f"accuracy ranges from {rnn_rows['directional accuracy'].min():.2f} to "
-    f"{rnn_rows['directional accuracy'].max():.2f}, against about {up_share:.2f} "
-    "for an 'always up' rule and 0.5 for a coin flip."
-)
-if len(significant):
-    closing = ""
-elif len(worse) == len(tests):
-    closing = (
-        f" On these {TEST_DAYS} days a small recurrent network forecast this stock "
-        "*worse* than 'tomorrow = today', and not by luck: whatever it learned from "
-        "the past (such as its average drift) did not carry over to the test period."
+rnn_accuracy = backtest_runs[backtest_runs["forecaster"].str.contains("|".join(CELLS))]
+rnn_accuracy = rnn_accuracy.groupby("forecaster")["directional accuracy"].mean()
+if len(better):
+    verdict = (
+        f"**{len(better)} of {n_configs}** RNN configurations beat the random walk on "
+        f"every one of {len(SEEDS)} seeds with a Diebold-Mariano p-value below 0.05 "
+        f"each. With {n_configs} configurations tried, treat that as a lead to test "
+        "on other periods and other stocks, not as an edge."
     )
 else:
-    closing = (
-        f" On these {TEST_DAYS} days, the honest summary is that a small recurrent "
-        "network does not forecast this stock better than 'tomorrow = today' in any "
-        "way we can tell apart from luck."
+    verdict = (
+        f"**None of the {n_configs} RNN configurations beats the random walk on every "
+        f"one of {len(SEEDS)} seeds by a margin the Diebold-Mariano test can tell "
+        f"from noise**; {len(worse)} were worse than naive on every seed (p < 0.05)."
     )
-display(Markdown(verdict + detail + closing))
+detail = (
+    f" The RNNs' MASE ranged from {tests['MASE'].min():.3f} to "
+    f"{tests['MASE'].max():.3f} over configurations and seeds, against "
+    + " and ".join(
+        f"{m:.3f} for naive at {h} day(s)"
+        for h, m in vs_naive.groupby(level=0)["naive_mase"].first().items()
+    )
+    + f". The RNNs called a rise in {rnn_up_calls:.0%} of their forecasts, while the "
+    f"price rose on {up_share:.0%} of the forecast moves; their directional "
+    f"accuracy ranges from {rnn_accuracy.min():.2f} to "
+    f"{rnn_accuracy.max():.2f} (mean over seeds), against "
+    f"about {up_share:.2f} for an 'always up' rule and 0.5 for a coin flip."
+)
+display(Markdown(verdict + detail))
 
-edge_shown = bool(len(significant))
+same_mean = same_runs.groupby("config")[columns[2:] + ["RMSE / naive"]].mean()
+best = tests.groupby(["horizon (days)", "forecaster"])[["MASE", "naive MASE"]].mean()
+best = best.loc[(best["MASE"] / best["naive MASE"]).idxmin()]  # nearest to naive
 record_results(
-    f"best RNN MASE {best['MASE']:.3f} vs naive {best['naive MASE']:.3f} "
-    f"(DM p = {best['p-value']:.2f}; {len(significant)} of {len(tests)} RNNs "
-    f"significantly better, {len(worse)} worse); leaky RMSE {leaky_rmse:.1f} vs honest "
-    f"{honest_rmse:.1f} USD",
-    leaky_rmse=leaky_rmse,
-    honest_rmse=honest_rmse,
-    leaky_mase=leaky_mase,
-    honest_mase=honest_mase,
-    leaky_seen_share=leaky_seen,
-    honest_seen_share=honest_seen,
+    "leak on the same test days: LSTM RMSE "
+    f"{same_mean.loc['leaky', 'RMSE / naive']:.2f}x naive leaky vs "
+    f"{same_mean.loc['honest', 'RMSE / naive']:.2f}x honest ({len(SEEDS)} seeds; "
+    f"{'leaky better' if leak_winner == 'leaky' else 'difference not shown'})"
+    f"; backtest: {len(better)} of {n_configs} RNNs better than naive on every seed, "
+    f"{len(worse)} worse",
+    seeds=list(SEEDS),
+    builder_matches=builder_matches,
+    level_runs=level_runs.to_dict("records"),
+    leak_winner=leak_winner,
+    leaky_rmse=same_mean.loc["leaky", "RMSE (USD)"],
+    honest_rmse=same_mean.loc["honest", "RMSE (USD)"],
+    naive_rmse=same_mean.loc["leaky", "naive RMSE (USD)"],
+    leaky_vs_naive=same_mean.loc["leaky", "RMSE / naive"],
+    honest_vs_naive=same_mean.loc["honest", "RMSE / naive"],
+    own_rmse=own_model.to_dict(),
+    own_naive_rmse=own_naive.to_dict(),
+    scalers_equal=bool(scalers_equal),
     best_lag=int(lag),
-    best_forecaster=f"{best['forecaster']} @ {best['horizon (days)']}d",
+    best_forecaster=f"{best.name[1]} @ {best.name[0]}d",
     best_mase=best["MASE"],
-    n_significantly_worse=len(worse),
     best_naive_mase=best["naive MASE"],
-    min_p_value=tests["p-value"].min(),
-    n_configurations=len(tests),
-    paired_tests=[
-        {
-            "forecaster": f"{r['forecaster']} @ {r['horizon (days)']}d",
-            "mase": r["MASE"],
-            "naive_mase": r["naive MASE"],
-            "p_value": r["p-value"],
-        }
-        for _, r in tests.iterrows()
-    ],
-    edge_shown=edge_shown,
+    n_significantly_better=len(better),
+    n_significantly_worse=len(worse),
+    n_configurations=n_configs,
+    paired_tests=tests.to_dict("records"),
     up_share=up_share,
     rnn_up_calls=rnn_up_calls,
-    n_forecasts={
-        f"{h}d {name}": int(r.summary["n"].iloc[0]) for (h, name), r in results.items()
-    },
-    mase_table={
-        f"{row['horizon (days)']}d {row['forecaster']}": row["MASE"]
-        for _, row in table.iterrows()
-    },
+    n_forecasts=sorted(set(backtest_runs["forecasts"])),
+    mase_table=backtest_runs.to_dict("records"),
 )
 
 # %% [markdown]
@@ -567,21 +707,26 @@ record_results(
 # - A price-level forecast that looks good on a plot proves nothing: compare it
 #   with the naive forecast on the same days, and check which day its moves
 #   follow (Part 1 printed the lag for this run).
-# - Leakage (a scaler fitted on all rows, a shuffled split) does not only add a
-#   little optimism: the test score above changed by the factor shown in Part 1.
-#   Split along time first, fit every statistic on the training part.
+# - Compare two pipelines only on the **same test days**, and next to the naive
+#   forecast on those days: scores from different days mostly compare the test
+#   periods. Part 1 shows how far apart the two day sets were for the naive
+#   forecast itself, and whether the leak (a scaler fitted on all rows, a
+#   shuffled split) flattered this model on the same days by more than the
+#   spread over seeds. Split along time first and fit every statistic on the
+#   training part all the same: a leak that does little here can do a lot with
+#   a bigger model or a scaler that sees a new price range.
 # - For prices, the random walk is the baseline to beat, and MASE makes the
-#   comparison scale-free; a paired test (Diebold-Mariano) decides whether a
-#   difference in errors is more than luck.
+#   comparison scale-free; a paired test (Diebold-Mariano), repeated over seeds,
+#   decides whether a difference in errors is more than luck.
 # - The conclusion above is rendered from the numbers: if you change the stock,
 #   the period or the model, it changes with them.
 #
 # **Train longer:** raise `EPOCHS` (e.g. 30), `UNITS` (64) and `REFITS` (to
-# retrain more often), or `TEST_DAYS` (400) for a longer, more reliable test; each
-# doubling roughly doubles the run time of Part 3 (about 3 minutes with the
-# defaults). More training fits the past better; whether it forecasts the future
-# better is exactly what the backtest and the test above will tell you.
-# `benchmarks/forecasting.py` repeats the backtest over 3 seeds.
+# retrain more often), or `TEST_DAYS` (400) for a longer, more reliable test;
+# each doubling roughly doubles the run time of Part 3, and each seed in `SEEDS`
+# adds one more run of it. More training fits the past better; whether it
+# forecasts the future better is exactly what the backtest and the test above
+# will tell you. `benchmarks/forecasting.py` repeats the backtest over 3 seeds.
 
 # %% [markdown]
 # ## Exercises
@@ -606,9 +751,11 @@ record_results(
 #    configuration out of many looks significant, remember the multiple-testing
 #    note in the conclusion.
 # 2. `make_windows` before the split still lets test prices appear inside training
-#    windows; the shuffled split is the bigger leak here (compare the "test days
-#    seen in training" share), the scaler's is smaller but real: it tells the
-#    model the future price range.
+#    windows, so the shuffled split remains (compare the "seen in training"
+#    share). The scaler's leak tells the model the future price range, which only
+#    matters when the test prices leave the training range: Part 1 printed
+#    whether the two scalers were the same. Score the variants on the same days,
+#    next to naive, over the seeds, before calling either one bigger.
 # 3. `def rule(history, horizon):` then
 #    `drift = np.mean(np.diff(np.log(history)))` and
 #    `return history[-1] * np.exp(drift * np.arange(1, horizon + 1))`.

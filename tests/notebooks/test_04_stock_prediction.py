@@ -1,37 +1,98 @@
-"""Notebook 04 (stock prediction) with its quick parameters: its recorded numbers
-agree with each other and with what the lesson claims about leakage."""
+"""Notebook 04 (stock prediction) with its quick parameters: what the lesson
+teaches about leakage (measured on the same test days, next to naive) and about
+the backtest (a verdict against naive only where every seed agrees).
+
+At the quick size (one epoch, four units) the LSTM learns too little for the
+leak to flatter it measurably, and at the default size the seed ranges overlap
+too (see the notebook), so the test asserts what holds at any size: the
+headline compares scores from the same days, each next to the naive forecast
+on those days, the verdict follows the seed ranges, and the two day sets the
+tutorials compare differ for the naive forecast itself.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 
-def test_04_stock_prediction(run_notebook):
-    results, _ = run_notebook("04_stock_prediction")
+def check_leak_lesson(results):
+    """Part 1: the leaky-vs-honest headline is measured on the same days."""
+    runs = results["level_runs"]
+    seeds = results["seeds"]
+    assert len(seeds) >= 2
+    same = {(r["seed"], r["config"]): r for r in runs if r["test days of"] == "same"}
+    own = {(r["seed"], r["config"]): r for r in runs if r["test days of"] == "own"}
+    assert set(same) == set(own) == {(s, c) for s in seeds for c in ("leaky", "honest")}
+    n_days = len(own[seeds[0], "honest"]["days"])
+    last_day = max(own[seeds[0], "honest"]["days"])
+    for seed in seeds:
+        leaky, honest = same[seed, "leaky"], same[seed, "honest"]
+        # The headline's two scores come from the same days, which lie in the
+        # honest test period and in the leaky pipeline's own test split.
+        assert leaky["days"] == honest["days"] and leaky["test days"] > 0
+        assert set(leaky["days"]) <= set(own[seed, "honest"]["days"])
+        assert set(leaky["days"]) <= set(own[seed, "leaky"]["days"])
+        assert leaky["naive RMSE (USD)"] == pytest.approx(honest["naive RMSE (USD)"])
+        for r in (leaky, honest):
+            assert r["RMSE / naive"] == pytest.approx(
+                r["RMSE (USD)"] / r["naive RMSE (USD)"]
+            )
+        # The confound the tutorials miss: the shuffled split's days (spread over
+        # 2004-2008) are calmer for the naive forecast than the last days, so
+        # scores on the two day sets differ even for a forecaster that cannot leak.
+        assert own[seed, "leaky"]["test days"] == own[seed, "honest"]["test days"]
+        assert (
+            own[seed, "leaky"]["naive RMSE (USD)"]
+            < (own[seed, "honest"]["naive RMSE (USD)"])
+        )
+        assert min(own[seed, "leaky"]["days"]) < last_day - n_days
+        # The shuffled split had shown the model (almost) every test price in
+        # some training window; the time split none.
+        assert own[seed, "leaky"]["seen in training"] > 0.9
+        assert own[seed, "honest"]["seen in training"] == 0.0
 
-    # Leakage: the shuffled split had shown the model (almost) every test price in
-    # some training window; the time split none.
-    assert results["leaky_seen_share"] > 0.9
-    assert results["honest_seen_share"] == 0.0
-    assert results["leaky_rmse"] > 0 and results["honest_rmse"] > 0
+    # The verdict: the leak is named only where it flattered the model on every
+    # seed, judged relative to naive on the same days.
+    leaky_ratios = [same[s, "leaky"]["RMSE / naive"] for s in seeds]
+    honest_ratios = [same[s, "honest"]["RMSE / naive"] for s in seeds]
+    flatters = max(leaky_ratios) < min(honest_ratios)
+    hurts = max(honest_ratios) < min(leaky_ratios)
+    expected = "leaky" if flatters else "honest" if hurts else None
+    assert results["leak_winner"] == expected
+    assert results["leaky_vs_naive"] == pytest.approx(sum(leaky_ratios) / len(seeds))
+    assert results["honest_vs_naive"] == pytest.approx(sum(honest_ratios) / len(seeds))
+    # What the headline says about the tutorials' numbers is on their own days.
+    assert results["own_naive_rmse"]["leaky"] < results["own_naive_rmse"]["honest"]
 
-    # Quick parameters: 15 test days at a 1-day horizon -> 15 forecasts per model.
-    assert set(results["n_forecasts"].values()) == {15}
 
-    # The conclusion is the one its numbers support.
+def check_backtest_lesson(results):
+    """Part 3: better or worse than naive only where every seed agrees."""
+    seeds = results["seeds"]
     tests = results["paired_tests"]
-    assert len(tests) == results["n_configurations"] == 1
-    edge = any(t["mase"] < t["naive_mase"] and t["p_value"] < 0.05 for t in tests)
-    assert results["edge_shown"] is edge
-    best = min(tests, key=lambda t: t["mase"] / t["naive_mase"])
-    assert results["best_mase"] == pytest.approx(best["mase"])
-    worse = [t for t in tests if t["mase"] > t["naive_mase"] and t["p_value"] < 0.05]
-    assert results["n_significantly_worse"] == len(worse)
-    assert results["min_p_value"] == pytest.approx(min(t["p_value"] for t in tests))
+    configs = {(t["horizon (days)"], t["forecaster"]) for t in tests}
+    assert len(configs) == results["n_configurations"]
+    assert len(tests) == len(configs) * len(seeds)
+    better = worse = 0
+    for config in configs:
+        rows = [t for t in tests if (t["horizon (days)"], t["forecaster"]) == config]
+        assert sorted(t["seed"] for t in rows) == sorted(seeds)
+        naive = {t["naive MASE"] for t in rows}
+        assert len(naive) == 1  # naive learns nothing: the same on every seed
+        significant = all(t["p-value"] < 0.05 for t in rows)
+        better += significant and all(t["MASE"] < min(naive) for t in rows)
+        worse += significant and all(t["MASE"] > min(naive) for t in rows)
+    assert results["n_significantly_better"] == better
+    assert results["n_significantly_worse"] == worse
     assert 0.0 <= results["up_share"] <= 1.0
     assert 0.0 <= results["rnn_up_calls"] <= 1.0
 
-    # The naive forecast is scored like every model, from the same table.
-    naive = [v for k, v in results["mase_table"].items() if k.endswith("naive")]
-    assert len(naive) == 1
-    assert results["best_naive_mase"] == pytest.approx(naive[0])
+
+def test_04_stock_prediction(run_notebook):
+    results, _ = run_notebook("04_stock_prediction")
+
+    # The hand-built model is the one rnn_zoo.build_forecaster builds.
+    assert results["builder_matches"] is True
+    check_leak_lesson(results)
+    check_backtest_lesson(results)
+    # Quick parameters: 15 test days at a 1-day horizon -> 15 forecasts per model.
+    assert results["n_forecasts"] == [15]
