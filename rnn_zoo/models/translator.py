@@ -624,7 +624,7 @@ class Seq2SeqTranslator:
 
         ``python -m rnn_zoo dates translate`` marks an answer unsure when its
         confidence is below ``rnn_zoo.cli.date_confidence.MIN_PROBABILITY``
-        (0.9, picked on held-out dates) or a date check fails
+        (0.95, picked on held-out dates) or a date check fails
         (``rnn_zoo.cli.date_confidence.unsure_reasons``).
 
         Args:
@@ -637,7 +637,9 @@ class Seq2SeqTranslator:
             ``(len(texts),)`` float64 array of probabilities in [0, 1].
 
         Raises:
-            ValueError / TypeError: As ``score``.
+            ValueError: If the counts differ, or a text cannot be read (as
+                ``decode``).
+            TypeError: If ``texts`` or ``outputs`` are not strings.
 
         Example:
             >>> t = Seq2SeqTranslator.create(["ab"], ["x"], units=2)
@@ -647,6 +649,15 @@ class Seq2SeqTranslator:
             >>> bool(np.allclose(p, np.exp(t.score(["ab", "ba"], ["x", "xx"]))))
             True
         """
+        texts, outputs = self._texts(texts, "texts"), self._texts(outputs, "outputs")
+        if not texts or len(outputs) != len(texts):
+            raise ValueError(
+                error_message(
+                    "outputs",
+                    f"one output per text ({len(texts)} texts, at least 1)",
+                    f"{len(outputs)} outputs",
+                )
+            )
         texts, outputs = self._pairs(texts, outputs)
         check_one_of(unknown, "unknown", ("error", "keep"))
         batch_size = check_int(batch_size, "batch_size", minimum=1)

@@ -169,3 +169,27 @@ def test_corrupted_bundles(tmp_path):
     (tmp_path / "file.txt").write_text("x")
     with pytest.raises(ValueError, match="It is not a folder"):
         Seq2SeqTranslator.load(tmp_path / "file.txt")
+
+
+def test_confidence_is_the_models_probability_of_the_answer(trained):
+    answers = trained.translate(SOURCES)
+    sure = trained.confidence(SOURCES, answers)
+    # the memorised answers are near-certain; someone else's answer is not
+    assert answers == TARGETS and np.all(sure > 0.9)
+    wrong = trained.confidence(SOURCES, TARGETS[1:] + TARGETS[:1])
+    assert np.all(wrong < 0.1)
+    # one teacher-forced pass equals the step-by-step score, whatever the
+    # batching and padding (outputs of other lengths included)
+    outputs = ["1", "22", "", "4", "5555", "6"]
+    np.testing.assert_allclose(
+        trained.confidence(SOURCES, outputs),
+        np.exp(trained.score(SOURCES, outputs)),
+        rtol=1e-4,
+    )
+    np.testing.assert_allclose(
+        trained.confidence(SOURCES, outputs, batch_size=1),
+        trained.confidence(SOURCES, outputs),
+        rtol=1e-5,
+    )
+    with pytest.raises(ValueError, match="`outputs` must be one output per text"):
+        trained.confidence(SOURCES, TARGETS[:2])
