@@ -20,12 +20,15 @@
 #
 # **What you will learn**
 # - the SimpleRNN, LSTM and GRU equations, written as a few lines of NumPy that
-#   reproduce `keras.layers.SimpleRNN`, `LSTM` and `GRU` to 1e-5 with the same weights
+#   reproduce `keras.layers.SimpleRNN`, `LSTM` and `GRU` to 1e-5 with the same weights,
+#   and how the textbook's $W \cdot [h_{t-1}, x_t]$ maps onto Keras' `kernel` and
+#   `recurrent_kernel`
 # - one LSTM step by hand (input size 2, hidden size 3), every gate checked against
 #   Keras, and where a careless hand calculation goes wrong
 # - why an RNN has the same number of parameters for any sequence length, and the
 #   parameter-count formulas, checked against `count_params()`
-# - backpropagation through time (BPTT) in NumPy, checked against `tf.GradientTape`
+# - backpropagation through time (BPTT) in NumPy for SimpleRNN, LSTM and both GRU
+#   forms, checked against `tf.GradientTape`
 # - vanishing and exploding gradients made visible: how much the last output depends
 #   on the input k steps back, for SimpleRNN, LSTM and GRU, and for recurrent
 #   matrices with spectral radius 0.5, 1.0 and 1.5
@@ -54,6 +57,7 @@ FEATURES = 3  # input features per time step
 UNITS = 4  # hidden units
 TIMESTEPS = 7
 BATCH = 2
+OUTPUTS = 2  # outputs y_t per step of the SimpleRNN's output layer
 # the gradient-norm experiment
 GRAD_TIMESTEPS = 100  # how far back we look
 GRAD_UNITS = 32
@@ -129,6 +133,47 @@ max_abs_diff["simple_rnn_reference"] = float(
 )
 print(f"hidden states {h_keras.shape} (batch, timesteps, units)")
 print(f"max |ours - Keras| = {max_abs_diff['simple_rnn']:.2e}")
+
+# %% [markdown]
+# **The output.** The hidden state is the network's memory, not yet its answer.
+# An output layer reads it at every step, $y_t = h_t V + c$ in Keras' row form
+# ($y_t = V h_t + c$ in the column form of most textbooks), with $V$ of shape
+# (units, outputs): in Keras that is a `Dense` layer applied to every step of the
+# `return_sequences=True` output. Again with the same weights:
+
+# %%
+output_layer = keras.layers.Dense(OUTPUTS, kernel_initializer="zeros")  # set below
+output_layer.build(h_keras.shape)
+output_rng = np.random.default_rng(SEED + 1)  # leaves `rng`'s draws to the rest
+V, c = (0.5 * output_rng.standard_normal(w.shape) for w in output_layer.get_weights())
+output_layer.set_weights([V, c])
+y_keras = keras.ops.convert_to_numpy(output_layer(h_keras))
+y_ours = simple_rnn(x, W, U, b) @ V + c
+max_abs_diff["simple_rnn_output"] = float(np.abs(y_ours - y_keras).max())
+print(f"outputs {y_keras.shape} (batch, timesteps, outputs)")
+print(f"max |ours - Keras| = {max_abs_diff['simple_rnn_output']:.2e}")
+
+# %% [markdown]
+# **One matrix or two.** Many texts write the step with one weight matrix acting on
+# the previous state and the input stacked into one vector,
+# $h_t = \tanh(W_{hx} \cdot [h_{t-1}, x_t] + b)$, with $W_{hx}$ of shape
+# (units, units + features). It is the same computation: $W_{hx}$ is Keras'
+# `recurrent_kernel` $U$ and `kernel` $W$ stacked and transposed,
+# $W_{hx} = [U^\top \; W^\top]$, because
+# $W_{hx} \cdot [h, x] = U^\top h + W^\top x$. The same holds for every gate of
+# the LSTM and GRU below.
+
+# %%
+W_hx = np.concatenate([U, W], axis=0).T  # (units, units + features)
+h = np.zeros((BATCH, UNITS))
+concatenated = []
+for t in range(TIMESTEPS):
+    h = np.tanh(np.concatenate([h, x[:, t]], axis=1) @ W_hx.T + b)  # W·[h, x] + b
+    concatenated.append(h)
+concatenated = np.stack(concatenated, axis=1)
+max_abs_diff["simple_rnn_concatenated"] = float(np.abs(concatenated - h_keras).max())
+print(f"W_hx: {W_hx.shape} = [recurrent_kernel.T {U.T.shape} | kernel.T {W.T.shape}]")
+print(f"max |W·[h, x] form - Keras| = {max_abs_diff['simple_rnn_concatenated']:.2e}")
 
 # %% [markdown]
 # ## 2. LSTM: a cell state with gates that decide what to keep
@@ -233,9 +278,11 @@ def gru(x, W, U, b, reset_after=True):
     return np.stack(states, axis=1)
 
 
+gru_layers = {}
 for reset_after in (True, False):
     gru_layer = keras.layers.GRU(UNITS, return_sequences=True, reset_after=reset_after)
     gru_layer.build(x.shape)
+    gru_layers[reset_after] = gru_layer
     gru_weights = random_weights(gru_layer)
     h_keras = keras.ops.convert_to_numpy(gru_layer(x))
     key = "gru" if reset_after else "gru_reset_before"
@@ -292,13 +339,21 @@ ACTIVATION = {
     "candidate": np.tanh,
     "output": sigmoid,
 }
-pre, gate = {}, {}
-for name, (W_g, b_g) in reference.WORKED_LSTM_GATES.items():
-    pre[name] = np.array(W_g) @ x1 + np.array(b_g)
-    gate[name] = ACTIVATION[name](pre[name])
-c1 = gate["forget"] * 0.0 + gate["input"] * gate["candidate"]
-h1 = gate["output"] * np.tanh(c1)
 
+
+def lstm_first_step(x1, gates=reference.WORKED_LSTM_GATES):
+    """Pre-activations, gates, c_1 and h_1 of the first LSTM step (h_0 = c_0 = 0)."""
+    pre, gate = {}, {}
+    for name, (W_g, b_g) in gates.items():
+        pre[name] = np.array(W_g) @ x1 + np.array(b_g)
+        gate[name] = ACTIVATION[name](pre[name])
+    c0 = np.zeros(3)
+    c1 = gate["forget"] * c0 + gate["input"] * gate["candidate"]
+    h1 = gate["output"] * np.tanh(c1)
+    return pre, gate, c1, h1
+
+
+pre, gate, c1, h1 = lstm_first_step(x1)
 by_hand = pd.DataFrame(
     {
         **{f"z_{n} (pre-activation)": pre[n] for n in pre},
@@ -357,21 +412,43 @@ print(f"largest difference over every gate, c_1 and h_1: {worked_diff:.1e}")
 
 # %% [markdown]
 # **Where a careless hand calculation goes wrong.** A published version of this
-# example drops the first input component (as if $x_1$ were $[0, 1.0]$: the first
-# weight column multiplied by 0, the way one would treat $h_0$) and misreads
-# sigmoid values. Both mistakes, measured:
+# example makes three mistakes in its arithmetic. It (1) drops the first input
+# component, multiplying the first weight column by 0 as one would for $h_0$;
+# (2) uses 0.5 for the second component in some gates and 1.0 in others, as if
+# $x_1$ were $[0, 0.5]$ or $[0, 1.0]$; and (3) writes sigmoid values that do
+# not match their arguments: it gives $\sigma(0.05) = 0.38$. Each mistake,
+# recomputed for the forget gate:
 
 # %%
-careless_x = np.array([0.0, x1[1]])
-W_f, b_f = (np.array(a) for a in reference.WORKED_LSTM_GATES["forget"])
-careless_pre = W_f @ careless_x + b_f
+SOURCE_SIGMOID_OF_005 = 0.38  # the value the source writes for σ(0.05)
+careless_inputs = {
+    "correct: x = [0.5, 1.0]": x1,
+    "(1) first component dropped: x = [0, 1.0]": np.array([0.0, x1[1]]),
+    "(1) and (2), 0.5 for the second: x = [0, 0.5]": np.array([0.0, x1[0]]),
+}
+careless_pre = {
+    label: lstm_first_step(inputs)[0]["forget"]
+    for label, inputs in careless_inputs.items()
+}
+display(
+    pd.DataFrame(careless_pre, index=["unit 0", "unit 1", "unit 2"])
+    .T.rename_axis("forget-gate pre-activation z_f")
+    .style.format("{:+.3f}")
+)
+source_argument = careless_pre["(1) and (2), 0.5 for the second: x = [0, 0.5]"][0]
 display(
     Markdown(
-        f"- Correct forget-gate pre-activations: **{np.round(pre['forget'], 4).tolist()}**; "
-        f"dropping $x_1[0] = {x1[0]}$ gives {np.round(careless_pre, 4).tolist()} instead.\n"
-        f"- $\\sigma(0.05) = {sigmoid(0.05):.3f}$, not 0.38: a sigmoid of a small "
-        "positive number is just above 0.5 (0.38 would need a negative argument, "
-        f"$\\sigma^{{-1}}(0.38) = {np.log(0.38 / 0.62):.3f}$).\n"
+        f"- (1) and (2): the correct forget-gate pre-activations are "
+        f"**{np.round(pre['forget'], 4).tolist()}**. Dropping $x_1[0] = {x1[0]}$ "
+        f"and reading the second component as {x1[0]} gives "
+        f"$z_f[0] = {source_argument:.2f}$: the source's argument, where "
+        f"{pre['forget'][0]:.2f} is right.\n"
+        f"- (3): $\\sigma({source_argument:.2f}) = {sigmoid(source_argument):.3f}$, "
+        f"not {SOURCE_SIGMOID_OF_005}: a sigmoid of a small positive number is just "
+        f"above 0.5 (0.38 would need the argument "
+        f"$\\sigma^{{-1}}(0.38) = {np.log(0.38 / 0.62):.3f}$). Even the correct "
+        f"argument gives $\\sigma({pre['forget'][0]:.2f}) = "
+        f"{gate['forget'][0]:.3f}$.\n"
         f"- The correct step gives $h_1$ = {np.round(h1, 4).tolist()}, which the Keras "
         f"layer reproduces to {worked_diff:.0e}."
     )
@@ -450,18 +527,28 @@ display(
 # $$
 #
 # `rnn_zoo.models.reference.rnn_backward` / `lstm_backward` / `gru_backward` walk
-# the sequence backwards in NumPy. The loss here is $L = \sum_t \delta_t \cdot h_t$
+# the sequence backwards in NumPy (`gru_backward` in either GRU form, as its
+# `reset_after` says). The loss here is $L = \sum_t \delta_t \cdot h_t$
 # with random $\delta_t$; `tf.GradientTape` differentiates the Keras layers.
 
 # %%
 delta = rng.standard_normal((BATCH, TIMESTEPS, UNITS))
-BACKWARD = {
-    "SimpleRNN": (rnn_layer, reference.rnn_backward),
-    "LSTM": (lstm_layer, reference.lstm_backward),
-    "GRU": (gru_layer, reference.gru_backward),  # the reset_after=False layer above
+BACKWARD = {  # the layers of sections 1-3, with their weights
+    "SimpleRNN": (rnn_layer, reference.rnn_backward, {}),
+    "LSTM": (lstm_layer, reference.lstm_backward, {}),
+    "GRU (reset_after=True)": (
+        gru_layers[True],
+        reference.gru_backward,
+        {"reset_after": True},
+    ),
+    "GRU (reset_after=False)": (
+        gru_layers[False],
+        reference.gru_backward,
+        {"reset_after": False},
+    ),
 }
 bptt_rows, bptt_max_abs_diff = [], 0.0
-for name, (layer, backward) in BACKWARD.items():
+for name, (layer, backward, kwargs) in BACKWARD.items():
     x_tensor = tf.constant(x)
     with tf.GradientTape() as tape:
         tape.watch(x_tensor)
@@ -469,7 +556,6 @@ for name, (layer, backward) in BACKWARD.items():
         h_seq = out[0] if isinstance(out, list | tuple) else out
         loss = tf.reduce_sum(tf.constant(delta, tf.float32) * h_seq)
     tape_grads = tape.gradient(loss, [*layer.trainable_weights, x_tensor])
-    kwargs = {"reset_after": False} if name == "GRU" else {}
     ours = backward(x, layer.get_weights(), delta, **kwargs)
     row = {"cell": name}
     for label, mine, theirs in zip(
@@ -484,8 +570,9 @@ for name, (layer, backward) in BACKWARD.items():
 display(pd.DataFrame(bptt_rows).set_index("cell").style.format("{:.1e}"))
 display(
     Markdown(
-        f"Every gradient of the NumPy BPTT equals `GradientTape`'s to "
-        f"**{bptt_max_abs_diff:.1e}** (max absolute difference)."
+        f"Every gradient of the NumPy BPTT, for all {len(bptt_rows)} cells (both GRU "
+        f"forms included), equals `GradientTape`'s to **{bptt_max_abs_diff:.1e}** "
+        "(max absolute difference)."
     )
 )
 
@@ -657,8 +744,9 @@ display(
         f"they reproduce Keras to {worst:.0e}, and BPTT reproduces `GradientTape` "
         f"to {bptt_max_abs_diff:.0e}.\n"
         f"- The worked LSTM step gives $h_1$ = {np.round(h1, 4).tolist()}; its forget "
-        f"pre-activations are {np.round(pre['forget'], 4).tolist()}, not what a "
-        "calculation that drops an input gives.\n"
+        f"pre-activations are {np.round(pre['forget'], 4).tolist()}; the published "
+        "version drops an input component, mixes 0.5 and 1.0 for the other and "
+        "misreads its sigmoids.\n"
         "- Parameters are shared across time: the count depends on features and units, "
         "never on the sequence length.\n"
         f"- Gradients through a SimpleRNN scale like ρ(U)^k: a factor "
@@ -675,39 +763,14 @@ display(
 # `GRAD_TIMESTEPS` (e.g. 300) to watch the exponential trends over longer spans, or
 # `GRAD_UNITS` to see that they do not depend on the width; each costs seconds.
 
-# %%
-record_results(
-    f"NumPy == Keras to {worst:.0e}; SimpleRNN gradient factor/step "
-    f"{radius_summary[str(RADII[0])]['factor_per_step']:.2f} (ρ={RADII[0]}) vs "
-    f"{radius_summary[str(RADII[-1])]['factor_per_step']:.2f} (ρ={RADII[-1]})",
-    max_abs_diff=max_abs_diff,
-    worked_forget_preactivation=pre["forget"].tolist(),
-    worked_gates={n: g.tolist() for n, g in gate.items()},
-    worked_h1=h1.tolist(),
-    worked_c1=c1.tolist(),
-    worked_keras_max_abs_diff=float(worked_diff),
-    params_match=params_match,
-    param_counts=params.to_dict(orient="records"),
-    bptt_max_abs_diff=bptt_max_abs_diff,
-    cell_norms={
-        n: [float(v[0]), float(v[half]), float(v[K])] for n, v in cell_norms.items()
-    },
-    forget_bias_relative_norm=dict(
-        zip(map(str, FORGET_BIASES), forget_at_half, strict=True)
-    ),
-    radius_norms={
-        str(r): v.tolist() for r, v in zip(RADII, radius_norms.values(), strict=True)
-    },
-    radius_summary=radius_summary,
-)
-
 # %% [markdown]
 # ## Exercises
 #
 # 1. Predict, then check: what does `count_params()` give for `keras.layers.LSTM(64)`
 #    on 10 input features? And for a `Bidirectional` wrapper around it?
 # 2. Set the worked example's input to $x_1 = [1.0, 0.5]$ and recompute the gates by
-#    hand. Which gate changes most, and why?
+#    hand (or with `lstm_first_step`). Which gate value changes most, and why? Which
+#    gate cannot change $h_1$ at all, whatever its weights?
 # 3. In section 7, give the SimpleRNN `activation="linear"` (build a
 #    `keras.layers.SimpleRNN(GRAD_UNITS, activation="linear")` and set ρ = 1). What
 #    does the factor per step become? Why is it closer to 1 than with tanh?
@@ -720,9 +783,11 @@ record_results(
 #
 # 1. $4 \cdot 64 \cdot (10 + 64 + 1) = 19\,200$. A `Bidirectional` layer holds two
 #    independent LSTMs: $38\,400$.
-# 2. The pre-activation of each gate becomes $W_{:,0} \cdot 1.0 + W_{:,1} \cdot 0.5
-#    + b$; the gates whose first column is large in magnitude (the forget gate's
-#    $0.5$ for unit 2, the output gate's $-0.4$ for unit 0) move most.
+# 2. Computed in the cell below the exercises. The pre-activations move by
+#    $W (\Delta x)$ with $\Delta x = [0.5, -0.5]$, so a row whose two weights have
+#    opposite signs moves most; the value moves by that change times the slope of
+#    its activation, which is steepest for tanh (slope 1 at 0, a sigmoid's is 1/4).
+#    The forget gate cannot change $h_1$: it multiplies $c_0 = 0$.
 # 3. With a linear activation and an orthogonal $U$ ($\rho = 1$, all singular values
 #    1) the Jacobian is $U^k W$ and its norm stays exactly $\|W\|$: factor 1.0. The
 #    tanh version loses a factor $\tanh'(a_t) < 1$ at every step.
@@ -735,3 +800,69 @@ record_results(
 #    $\partial h_T / \partial h_t$, a curve of the same shape as section 7.
 #
 # </details>
+
+# %%
+x1_swapped = np.array([1.0, 0.5])
+swapped = lstm_first_step(x1_swapped)
+change = pd.DataFrame(
+    {name: swapped[1][name] - gate[name] for name in gate},
+    index=["unit 0", "unit 1", "unit 2"],
+).T
+most_gate, most_unit = change.abs().stack().idxmax()
+# the forget gate's weights replaced by anything else: h_1 does not move
+other_forget = dict(reference.WORKED_LSTM_GATES)
+other_forget["forget"] = (rng.standard_normal((3, 2)), rng.standard_normal(3))
+forget_effect = float(np.abs(lstm_first_step(x1, other_forget)[3] - h1).max())
+forget_moved = float(
+    np.abs(lstm_first_step(x1, other_forget)[1]["forget"] - gate["forget"]).max()
+)
+display(
+    Markdown(
+        "<details><summary>Exercise 2, computed</summary>\n\n"
+        + "| change | unit 0 | unit 1 | unit 2 |\n|---|---|---|---|\n"
+        + "\n".join(
+            f"| {name} | " + " | ".join(f"{v:+.3f}" for v in row) + " |"
+            for name, row in change.iterrows()
+        )
+        + f"\n\nThe largest change is the **{most_gate}** value of **{most_unit}**: "
+        f"its pre-activation goes from {pre[most_gate][int(most_unit[-1])]:+.2f} to "
+        f"{swapped[0][most_gate][int(most_unit[-1])]:+.2f}, and tanh passes the "
+        f"change on with slope near 1. Random forget-gate weights move the forget "
+        f"gate by up to {forget_moved:.2f} but $h_1$ by {forget_effect:.1g}: "
+        "with $c_0 = 0$, $f \\odot c_0 = 0$ whatever $f$ is.\n\n</details>"
+    )
+)
+
+# %%
+record_results(
+    f"NumPy == Keras to {worst:.0e}; SimpleRNN gradient factor/step "
+    f"{radius_summary[str(RADII[0])]['factor_per_step']:.2f} (ρ={RADII[0]}) vs "
+    f"{radius_summary[str(RADII[-1])]['factor_per_step']:.2f} (ρ={RADII[-1]})",
+    max_abs_diff=max_abs_diff,
+    worked_forget_preactivation=pre["forget"].tolist(),
+    worked_gates={n: g.tolist() for n, g in gate.items()},
+    worked_h1=h1.tolist(),
+    worked_c1=c1.tolist(),
+    worked_keras_max_abs_diff=float(worked_diff),
+    worked_careless_forget_preactivation={
+        k: v.tolist() for k, v in careless_pre.items()
+    },
+    worked_sigmoid_at_source_argument=float(sigmoid(source_argument)),
+    params_match=params_match,
+    param_counts=params.to_dict(orient="records"),
+    bptt_max_abs_diff=bptt_max_abs_diff,
+    bptt_cells=[row["cell"] for row in bptt_rows],
+    cell_norms={
+        n: [float(v[0]), float(v[half]), float(v[K])] for n, v in cell_norms.items()
+    },
+    forget_bias_relative_norm=dict(
+        zip(map(str, FORGET_BIASES), forget_at_half, strict=True)
+    ),
+    radius_norms={
+        str(r): v.tolist() for r, v in zip(RADII, radius_norms.values(), strict=True)
+    },
+    radius_summary=radius_summary,
+    exercise2_largest_change=[most_gate, most_unit],
+    exercise2_forget_effect_on_h1=forget_effect,
+    exercise2_forget_gate_moved=forget_moved,
+)

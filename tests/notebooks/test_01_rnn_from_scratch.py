@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 
 def test_notebook_01_records_the_right_numbers(run_notebook):
@@ -10,6 +11,8 @@ def test_notebook_01_records_the_right_numbers(run_notebook):
     for check in (
         numpy_cells_equal_keras,
         worked_example_values,
+        worked_example_source_errors,
+        exercise_2_solution,
         parameter_counts_follow_the_formulas,
         bptt_equals_gradient_tape,
         spectral_radius_decides_vanishing_or_exploding,
@@ -20,7 +23,14 @@ def test_notebook_01_records_the_right_numbers(run_notebook):
 
 def numpy_cells_equal_keras(results):
     diffs = results["max_abs_diff"]
-    assert set(diffs) >= {"simple_rnn", "lstm", "gru", "gru_reset_before"}
+    assert set(diffs) >= {
+        "simple_rnn",
+        "simple_rnn_output",
+        "simple_rnn_concatenated",
+        "lstm",
+        "gru",
+        "gru_reset_before",
+    }
     assert max(diffs.values()) < 1e-5
 
 
@@ -54,6 +64,37 @@ def parameter_counts_follow_the_formulas(results):
 
 def bptt_equals_gradient_tape(results):
     assert results["bptt_max_abs_diff"] < 1e-5
+    assert results["bptt_cells"] == [
+        "SimpleRNN",
+        "LSTM",
+        "GRU (reset_after=True)",
+        "GRU (reset_after=False)",
+    ]
+
+
+def worked_example_source_errors(results):
+    # each careless reading of x_1, recomputed here: z_f = W_f x + b_f
+    W_f = np.array([[0.1, -0.3], [-0.2, 0.4], [0.5, -0.1]])
+    b_f = np.array([0.2, 0.1, -0.3])
+    careless = results["worked_careless_forget_preactivation"]
+    expected = {"[0.5, 1.0]": [0.5, 1.0], "[0, 1.0]": [0, 1.0], "[0, 0.5]": [0, 0.5]}
+    assert len(careless) == 3
+    for ending, x in expected.items():
+        (label,) = [k for k in careless if k.endswith(ending)]
+        np.testing.assert_allclose(careless[label], W_f @ x + b_f, atol=1e-12)
+    # x = [0, 0.5] is where the source's sigma(0.05) comes from; it is 0.512
+    assert results["worked_sigmoid_at_source_argument"] == pytest.approx(
+        1 / (1 + np.exp(-0.05))
+    )
+    assert abs(results["worked_sigmoid_at_source_argument"] - 0.38) > 0.1
+
+
+def exercise_2_solution(results):
+    # x_1 = [1.0, 0.5]: candidate unit 1 changes most (0.05 -> -0.30 through tanh)
+    assert results["exercise2_largest_change"] == ["candidate", "unit 1"]
+    # the forget gate moved, yet h_1 did not: c_0 = 0
+    assert results["exercise2_forget_gate_moved"] > 0.05
+    assert results["exercise2_forget_effect_on_h1"] == 0.0
 
 
 def spectral_radius_decides_vanishing_or_exploding(results):
