@@ -1,7 +1,9 @@
-"""Command-line options shared by the ``craft_*`` parts of ``benchmarks/craft.py``.
+"""Helpers shared by the ``craft_*`` parts of ``benchmarks/craft.py``.
 
-Each part declares its sizes once, as a ``DEFAULTS`` dict (full size) and a
-``QUICK`` dict (a smoke test); `parse_sizes` turns them into options.
+`parse_sizes`: a part declares its sizes once, as a ``DEFAULTS`` dict (full
+size) and a ``QUICK`` dict (a smoke test), and gets them as options.
+`execute_notebook`: a part that checks a notebook's claims at full size runs
+the notebook itself with larger parameters and reads back what it recorded.
 """
 
 from __future__ import annotations
@@ -50,3 +52,43 @@ def parse_sizes(
     if args.quick:
         vars(args).update(quick)
     return args
+
+
+def execute_notebook(name: str, params: Mapping[str, Any], out: Any = None) -> Any:
+    """Execute ``notebooks/<name>.ipynb`` with ``params``; return its results.
+
+    Prints one line before (parameters, machine, output folder) and, on failure,
+    the notebook's error. TensorFlow is imported quietly first.
+
+    Args:
+        name: The notebook's name without suffix, e.g. ``"07_bidirectional"``.
+        params: Parameter overrides (papermill); empty for the defaults.
+        out: Folder for the executed notebook, or None for a new temporary one.
+
+    Returns:
+        ``(results, minutes)``: the dict the notebook recorded with
+        ``record_results`` (None if it failed) and its wall time in minutes.
+    """
+    import os
+    import platform
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from rnn_zoo.notebook import quiet_import_tensorflow
+    from tools.run_tutorials import NOTEBOOKS, execute
+
+    quiet_import_tensorflow()
+    out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix=name))
+    print(
+        f"Notebook {name} with {dict(params) or 'its defaults'} on "
+        f"{platform.node()} ({os.cpu_count()} CPUs), executed into {out}",
+        flush=True,
+    )
+    start = time.perf_counter()
+    outcome, _ = execute(NOTEBOOKS / f"{name}.ipynb", out, dict(params), html=False)
+    minutes = (time.perf_counter() - start) / 60
+    if not outcome.ok:
+        print(f"FAILED after {minutes:.1f} min: {outcome.error}")
+        return None, minutes
+    return outcome.results, minutes
