@@ -297,7 +297,7 @@ class Seq2SeqTranslator:
         """``"bahdanau"``, ``"luong"`` or None, read from the model's layers."""
         if not self._inference.has_attention:
             return None
-        layer = self.model.get_layer("attention")
+        layer = self._inference.attention_layer  # top level or inside the decoder
         return "bahdanau" if type(layer).__name__ == "BahdanauAttention" else "luong"
 
     @property
