@@ -49,7 +49,14 @@ from keras import ops
 
 from rnn_zoo._validation import check_int, check_one_of, error_message
 
-__all__ = ["BahdanauAttention", "LuongAttention", "LUONG_SCORES"]
+__all__ = [
+    "AttentiveCell",
+    "AttentiveDecoder",
+    "BahdanauAttention",
+    "LuongAttention",
+    "LUONG_SCORES",
+    "make_attention",
+]
 
 LUONG_SCORES = ("dot", "general", "concat")
 _NEG_INF = -1e9
@@ -221,3 +228,248 @@ class LuongAttention(_Attention):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "score": self.score, "units": self.units}
+
+
+def _rnn_cell(cell: str, units: int) -> keras.layers.Layer:
+    if cell == "gru":
+        return keras.layers.GRUCell(units, name="cell")
+    return keras.layers.LSTMCell(units, name="cell")
+
+
+def make_attention(
+    attention: str, score: str = "general", units: int | None = None
+) -> _Attention:
+    """The attention layer of a score kind, named ``"attention"`` (``build_seq2seq``).
+
+    Args:
+        attention: ``"bahdanau"`` (additive score) or ``"luong"`` (multiplicative).
+        score: The Luong score, ``"dot"``, ``"general"`` (default) or
+            ``"concat"``; ignored for ``"bahdanau"``.
+        units: Hidden width of an additive score (Bahdanau, Luong ``"concat"``).
+            Required for ``"bahdanau"``; None gives Luong ``"concat"`` the key
+            width.
+
+    Returns:
+        A ``BahdanauAttention`` or ``LuongAttention`` named ``"attention"``.
+
+    Raises:
+        ValueError: If ``attention`` or ``score`` is unknown, or ``units`` is
+            missing for ``"bahdanau"``.
+
+    Example:
+        >>> type(make_attention("luong", "dot")).__name__
+        'LuongAttention'
+        >>> make_attention("bahdanau", units=8).units
+        8
+    """
+    attention = check_one_of(attention, "attention", ("bahdanau", "luong"))
+    if attention == "bahdanau":
+        if units is None:
+            raise ValueError(
+                error_message("units", "a positive integer for 'bahdanau'", units)
+            )
+        return BahdanauAttention(units, name="attention")
+    score = check_one_of(score, "score", LUONG_SCORES)
+    return LuongAttention(score, units if score == "concat" else None, name="attention")
+
+
+@keras.saving.register_keras_serializable(package="rnn_zoo")
+class AttentiveCell(keras.layers.Layer):
+    """A GRU/LSTM cell that attends before it steps (Bahdanau et al. 2015 wiring).
+
+    At decoder step ``i``, with previous state ``s_{i-1}`` (``h`` for an LSTM)::
+
+        weights_i = softmax_j score(s_{i-1}, k_j)     # over unmasked j only
+        context_i = sum_j weights_i[j] * k_j
+        s_i       = cell([y_{i-1}; context_i], s_{i-1})
+        output_i  = [s_i; context_i]
+
+    so the query is the *previous* state and the context enters the RNN's input.
+    Keras 3's ``keras.layers.RNN`` has no ``constants`` argument, so the encoder
+    outputs ``keys (batch, S, key_dim)`` and the float source mask ``(batch, S)``
+    (1 for real positions) ride along as the last two states and are returned
+    unchanged. Use it through ``AttentiveDecoder``; call it directly (one step)
+    with ``return_attention=True`` to also get the weights.
+
+    Args:
+        units: Width of the recurrent state.
+        key_dim: Width of the keys (the encoder outputs).
+        cell: ``"gru"`` (default) or ``"lstm"``.
+        attention: ``"bahdanau"`` (additive score, default) or ``"luong"``.
+        attention_score: Luong score (``"dot"``, ``"general"``, ``"concat"``).
+        attention_units: Hidden width of an additive score; None uses ``units``
+            (Bahdanau) or ``key_dim`` (Luong ``"concat"``).
+        **kwargs: Standard layer arguments.
+
+    Raises:
+        ValueError / TypeError: For a bad size or an unknown name.
+
+    Example:
+        >>> import numpy as np
+        >>> cell = AttentiveCell(4, key_dim=6)
+        >>> keys, mask = np.ones((2, 3, 6), "float32"), np.array([[1, 1, 0]] * 2)
+        >>> out, weights, states = cell(np.ones((2, 5)), [np.zeros((2, 4)), keys,
+        ...                             mask.astype("float32")], return_attention=True)
+        >>> tuple(out.shape), np.asarray(weights)[0].round(2).tolist()
+        ((2, 10), [0.5, 0.5, 0.0])
+    """
+
+    def __init__(
+        self,
+        units: int,
+        key_dim: int,
+        cell: str = "gru",
+        attention: str = "bahdanau",
+        attention_score: str = "general",
+        attention_units: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.units = check_int(units, "units", minimum=1)
+        self.key_dim = check_int(key_dim, "key_dim", minimum=1)
+        self.cell_kind = check_one_of(cell, "cell", ("gru", "lstm"))
+        self.attention_kind = check_one_of(
+            attention, "attention", ("bahdanau", "luong")
+        )
+        self.attention_score = check_one_of(
+            attention_score, "attention_score", LUONG_SCORES
+        )
+        self.attention_units = check_int(
+            attention_units, "attention_units", minimum=1, allow_none=True
+        )
+        self.cell = _rnn_cell(self.cell_kind, self.units)
+        self.attention = make_attention(
+            self.attention_kind,
+            self.attention_score,
+            self.attention_units or (self.units if attention == "bahdanau" else None),
+        )
+        self.num_states = 2 if self.cell_kind == "lstm" else 1
+        # The last two "sizes" describe the keys and the mask, which are not
+        # (batch, size) states; keras.layers.RNN only reads them for
+        # `return_state`, which AttentiveDecoder does not use.
+        self.state_size = [self.units] * self.num_states + [self.key_dim, 1]
+        self.output_size = self.units + self.key_dim
+
+    def build(self, input_shape: Any) -> None:
+        self.cell.build((input_shape[0], input_shape[-1] + self.key_dim))
+        self.attention.build((None, self.units), (None, None, self.key_dim))
+        self.built = True
+
+    def call(
+        self, inputs: Any, states: Any, training: Any = None, return_attention=False
+    ) -> Any:
+        *recurrent, keys, mask = states
+        context, weights = self.attention(
+            recurrent[0], keys, keys_mask=ops.cast(mask, "bool")
+        )
+        x = ops.concatenate([inputs, context], axis=-1)
+        h, new_states = self.cell(x, list(recurrent), training=training)
+        new_states = list(new_states)
+        output = ops.concatenate([h, context], axis=-1)
+        if return_attention:
+            return output, weights, new_states
+        return output, [*new_states, keys, mask]
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "key_dim": self.key_dim,
+            "cell": self.cell_kind,
+            "attention": self.attention_kind,
+            "attention_score": self.attention_score,
+            "attention_units": self.attention_units,
+        }
+
+
+@keras.saving.register_keras_serializable(package="rnn_zoo")
+class AttentiveDecoder(keras.layers.Layer):
+    """``keras.layers.RNN`` over an ``AttentiveCell``: a Bahdanau-wired decoder.
+
+    ``decoder(inputs, keys, initial_state)`` runs the whole target sequence
+    ``inputs (batch, T, d)`` and returns ``(batch, T, units + key_dim)``
+    (``[s_i; context_i]`` per step). ``keys`` is ``(batch, S, key_dim)``;
+    ``keys_mask`` (True = real position) comes from Keras masking when ``keys``
+    carries a mask, or can be passed; ``initial_state`` is the list of ``[h]``
+    (GRU) or ``[h, c]`` (LSTM). The loop is ``keras.layers.RNN``'s symbolic
+    loop, never the fused cuDNN kernel: the attention runs inside every step.
+
+    Args:
+        units, key_dim, cell, attention, attention_score, attention_units: As
+            ``AttentiveCell``.
+        **kwargs: Standard layer arguments.
+
+    Raises:
+        ValueError / TypeError: As ``AttentiveCell``.
+
+    Example:
+        >>> import numpy as np
+        >>> decoder = AttentiveDecoder(4, key_dim=6, cell="lstm")
+        >>> out = decoder(np.ones((2, 7, 5)), np.ones((2, 3, 6)),
+        ...               [np.zeros((2, 4)), np.zeros((2, 4))])
+        >>> tuple(out.shape)
+        (2, 7, 10)
+    """
+
+    def __init__(
+        self,
+        units: int,
+        key_dim: int,
+        cell: str = "gru",
+        attention: str = "bahdanau",
+        attention_score: str = "general",
+        attention_units: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.cell = AttentiveCell(
+            units,
+            key_dim,
+            cell,
+            attention,
+            attention_score,
+            attention_units,
+            name="attentive_cell",
+        )
+        self.rnn = keras.layers.RNN(self.cell, return_sequences=True, name="rnn")
+        self.supports_masking = True
+
+    @property
+    def units(self) -> int:
+        """Width of the recurrent state."""
+        return self.cell.units
+
+    def build(
+        self, inputs_shape: Any, keys_shape: Any = None, initial_state_shape: Any = None
+    ) -> None:
+        self.cell.build((inputs_shape[0], inputs_shape[-1]))
+        self.rnn.built = True
+        self.built = True
+
+    def call(
+        self,
+        inputs: Any,
+        keys: Any,
+        initial_state: Any,
+        inputs_mask: Any = None,
+        keys_mask: Any = None,
+        training: Any = None,
+    ) -> Any:
+        if keys_mask is None:
+            keys_mask = ops.ones(ops.shape(keys)[:2], dtype="bool")
+        mask = ops.cast(keys_mask, keys.dtype)
+        return self.rnn(
+            inputs,
+            initial_state=[*initial_state, keys, mask],
+            mask=inputs_mask,
+            training=training,
+        )
+
+    def get_config(self) -> dict[str, Any]:
+        config = self.cell.get_config()
+        keep = ("units", "key_dim", "cell", "attention", "attention_score")
+        return {
+            **super().get_config(),
+            **{k: config[k] for k in keep},
+            "attention_units": config["attention_units"],
+        }

@@ -5,7 +5,8 @@ API::
     model = build_seq2seq(src_vocab_size, tgt_vocab_size, *, embedding_dim=32,
                           units=64, cell="gru", encoder_bidirectional=True,
                           attention="bahdanau", attention_score="general",
-                          attention_units=None, dropout=0.0, name="seq2seq")
+                          attention_units=None, wiring="luong", dropout=0.0,
+                          name="seq2seq")
     # inputs  {"source": (batch, S) int ids, "target_in": (batch, T) int ids}
     # output  logits (batch, T, tgt_vocab_size), padded steps masked
     inference = build_inference_models(model)   # -> Seq2SeqInference
@@ -32,20 +33,39 @@ Layers, all named (inference code finds them with ``model.get_layer(name)``):
   only, ``Concatenate`` of the forward and backward final states, which become the
   decoder's initial state. The decoder is therefore twice as wide as ``units``
   when the encoder is bidirectional (``decoder_units = 2 * units``).
-- ``"decoder"``: ``GRU``/``LSTM`` returning sequences and states.
-- With attention: ``"attention"`` (``BahdanauAttention`` or ``LuongAttention``;
-  queries are the decoder outputs, keys and values the encoder outputs),
-  ``"attention_concat"`` and ``"attention_vector"`` (``Dense(tanh)`` of ``[h_t;
-  c_t]``, Luong's attentional hidden state).
+- ``"decoder"``: with ``wiring="luong"`` (or no attention) a ``GRU``/``LSTM``
+  returning sequences and states; with ``wiring="bahdanau"`` an
+  ``AttentiveDecoder`` (``keras.layers.RNN`` over an ``AttentiveCell`` that holds
+  the ``"attention"`` layer), output ``[s_t; c_t]``.
+- ``wiring="luong"`` with attention: ``"attention"`` (``BahdanauAttention`` or
+  ``LuongAttention``; queries are the decoder outputs, keys and values the
+  encoder outputs) and ``"attention_concat"``.
+- With attention (either wiring): ``"attention_vector"`` (``Dense(tanh)`` of
+  ``[s_t; c_t]``: Luong's attentional hidden state, a one-layer version of
+  Bahdanau's deep output).
 - ``"decoder_dropout"`` when ``dropout > 0``, and ``"logits"``: ``Dense``.
 
-Design note: both attention kinds use the Luong et al. (2015) wiring, attention
-*after* the decoder RNN, so the encoder and decoder stay plain Keras ``GRU`` /
-``LSTM`` layers that run whole sequences with the fused kernel (cuDNN on a GPU;
-tanh/sigmoid, ``recurrent_dropout=0``, ``unroll=False``). Bahdanau et al. (2014)
-instead feed the context into the decoder's input at each step (query = previous
-state), which needs a custom cell and a Python-speed loop; the two differ in where
-the context enters, not in the additive score this package provides.
+Two separate choices (``attention`` picks the *score*, ``wiring`` picks *where*
+the context enters):
+
+=====================  =======================================  ================
+``wiring``             query of step ``t``; where ``c_t`` goes  recurrent kernel
+=====================  =======================================  ================
+``"luong"`` (default)  the current output ``s_t`` of the        fused (cuDNN on
+                       decoder RNN; ``c_t`` is concatenated      a GPU) for the
+                       *after* the RNN (Luong et al. 2015)       encoder and the
+                                                                 decoder
+``"bahdanau"``         the previous state ``s_{t-1}``;          fused encoder;
+                       ``c_t`` joins the RNN's *input*          the decoder is a
+                       ``[y_{t-1}; c_t]`` (Bahdanau et al.      step loop (never
+                       2015)                                     fused)
+=====================  =======================================  ================
+
+The default stays ``wiring="luong"``: it is what this package built before the
+``wiring`` argument existed (so ``attention="bahdanau"`` alone still means the
+additive score with Luong's wiring, and models saved earlier load unchanged), and
+it keeps the fused decoder. Loading never depends on these defaults: a ``.keras``
+file stores its layers.
 """
 
 from __future__ import annotations
@@ -62,11 +82,16 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
-from rnn_zoo.models.attention import LUONG_SCORES, BahdanauAttention, LuongAttention
+from rnn_zoo.models.attention import (
+    LUONG_SCORES,
+    AttentiveDecoder,
+    make_attention,
+)
 from rnn_zoo.models.recurrent import CELLS, recurrent_stack
 
 __all__ = [
     "ATTENTION_KINDS",
+    "WIRINGS",
     "Seq2SeqInference",
     "build_seq2seq",
     "build_inference_models",
@@ -74,6 +99,7 @@ __all__ = [
 
 ATTENTION_KINDS = ("bahdanau", "luong", None)
 SEQ2SEQ_CELLS = ("gru", "lstm")
+WIRINGS = ("luong", "bahdanau")
 
 
 def _check_attention(attention: Any) -> str | None:
@@ -93,6 +119,7 @@ def build_seq2seq(
     attention: str | None = "bahdanau",
     attention_score: str = "general",
     attention_units: int | None = None,
+    wiring: str = "luong",
     dropout: float = 0.0,
     name: str = "seq2seq",
 ) -> keras.Model:
@@ -112,14 +139,19 @@ def build_seq2seq(
         cell: ``"gru"`` (default) or ``"lstm"``, for encoder and decoder.
         encoder_bidirectional: Whether the encoder reads both ways. Defaults to
             True.
-        attention: ``"bahdanau"`` (additive, default), ``"luong"``
-            (multiplicative) or None (the plain encoder-decoder: the decoder
-            sees the source only through its initial state). The string
-            ``"none"`` means None.
+        attention: The score: ``"bahdanau"`` (additive, default),
+            ``"luong"`` (multiplicative) or None (the plain encoder-decoder:
+            the decoder sees the source only through its initial state). The
+            string ``"none"`` means None.
         attention_score: The Luong score, ``"dot"``, ``"general"`` (default) or
             ``"concat"``; ignored otherwise.
         attention_units: Hidden width of the additive score (Bahdanau, Luong
             ``"concat"``); None (default) uses the decoder width.
+        wiring: Where attention enters the decoder (see the module
+            docstring): ``"luong"`` (default; query = current decoder output,
+            context after the RNN, fused decoder) or ``"bahdanau"`` (query =
+            previous decoder state, context in the RNN's input, step loop).
+            Ignored when ``attention`` is None.
         dropout: Dropout rate after the encoder and before the logits, in
             ``[0, 1)``. Defaults to 0.0.
         name: Model name. Defaults to ``"seq2seq"``.
@@ -129,8 +161,8 @@ def build_seq2seq(
         ids, any lengths) and output logits ``(batch, T, tgt_vocab_size)``.
 
     Raises:
-        ValueError: If a size is out of range or ``cell``, ``attention`` or
-            ``attention_score`` is unknown.
+        ValueError: If a size is out of range or ``cell``, ``attention``,
+            ``attention_score`` or ``wiring`` is unknown.
         TypeError: If an argument has the wrong type.
 
     Example:
@@ -139,6 +171,10 @@ def build_seq2seq(
         ([(None, None), (None, None)], (None, None, 15))
         >>> model.get_layer("decoder").units  # 2 * units: bidirectional encoder
         32
+        >>> bahdanau = build_seq2seq(20, 15, embedding_dim=8, units=16,
+        ...                          wiring="bahdanau")
+        >>> type(bahdanau.get_layer("decoder")).__name__
+        'AttentiveDecoder'
         >>> build_seq2seq(20, 15, attention="multihead")
         Traceback (most recent call last):
         ...
@@ -157,6 +193,7 @@ def build_seq2seq(
     attention_units = check_int(
         attention_units, "attention_units", minimum=1, allow_none=True
     )
+    wiring = check_one_of(wiring, "wiring", WIRINGS)
     dropout = check_float(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
     check_type(name, "name", str, "a string")
 
@@ -187,20 +224,31 @@ def build_seq2seq(
     y = keras.layers.Embedding(
         tgt_vocab_size, embedding_dim, mask_zero=True, name="target_embedding"
     )(target_in)
-    decoder = CELLS[cell](
-        decoder_units, return_sequences=True, return_state=True, name="decoder"
-    )
-    y = decoder(y, initial_state=states)[0]
+    if attention is not None and wiring == "bahdanau":
+        # Bahdanau: attend with s_{t-1}, feed [y_{t-1}; c_t] to the cell.
+        decoder = AttentiveDecoder(
+            decoder_units,
+            encoder_outputs.shape[-1],
+            cell,
+            attention,
+            attention_score,
+            attention_units,
+            name="decoder",
+        )
+        y = decoder(y, encoder_outputs, states)  # [s_t; c_t]
+    else:
+        decoder = CELLS[cell](
+            decoder_units, return_sequences=True, return_state=True, name="decoder"
+        )
+        y = decoder(y, initial_state=states)[0]
+        if attention is not None:  # Luong: attend with s_t, after the RNN
+            score_units = attention_units
+            if attention == "bahdanau":
+                score_units = attention_units or decoder_units
+            layer = make_attention(attention, attention_score, score_units)
+            context, _ = layer(y, encoder_outputs)
+            y = keras.layers.Concatenate(name="attention_concat")([y, context])
     if attention is not None:
-        if attention == "bahdanau":
-            layer = BahdanauAttention(
-                attention_units or decoder_units, name="attention"
-            )
-        else:
-            score_units = attention_units if attention_score == "concat" else None
-            layer = LuongAttention(attention_score, score_units, name="attention")
-        context, _ = layer(y, encoder_outputs)
-        y = keras.layers.Concatenate(name="attention_concat")([y, context])
         y = keras.layers.Dense(
             decoder_units, activation="tanh", name="attention_vector"
         )(y)
@@ -226,6 +274,10 @@ class Seq2SeqInference:
         num_states: 1 for a GRU decoder, 2 (``h``, ``c``) for an LSTM.
         src_vocab_size: ``input_dim`` of ``"source_embedding"``.
         tgt_vocab_size: Units of ``"logits"``.
+        wiring: ``"luong"`` or ``"bahdanau"`` (see the module docstring); None
+            without attention.
+        attention_layer: The ``"attention"`` layer (a top-level layer for
+            Luong's wiring, inside the decoder cell for Bahdanau's), or None.
     """
 
     encoder: keras.Model
@@ -234,6 +286,8 @@ class Seq2SeqInference:
     num_states: int
     src_vocab_size: int
     tgt_vocab_size: int
+    wiring: str | None = None
+    attention_layer: keras.layers.Layer | None = None
 
 
 def _layer(model: keras.Model, name: str) -> keras.layers.Layer:
@@ -305,12 +359,21 @@ def build_inference_models(model: keras.Model) -> Seq2SeqInference:
         keras.Input((decoder.units,), name=f"state_{i}") for i in range(len(states))
     ]
     y = _layer(model, "target_embedding")(token)
-    y, *new_states = decoder(y, initial_state=state_inputs)
-    outputs = []
-    has_attention = _has_layer(model, "attention")
-    if has_attention:
-        context, weights = model.get_layer("attention")(y, keys, keys_mask=source_mask)
-        y = _layer(model, "attention_concat")([y, context])
+    outputs, attention, wiring = [], None, None
+    if isinstance(decoder, AttentiveDecoder):  # one step of the cell itself
+        attention, wiring = decoder.cell.attention, "bahdanau"
+        mask = keras.ops.cast(source_mask, keys.dtype)
+        y, weights, new_states = decoder.cell(
+            y[:, 0], [*state_inputs, keys, mask], return_attention=True
+        )
+        y, weights = y[:, None], weights[:, None]
+    else:
+        y, *new_states = decoder(y, initial_state=state_inputs)
+        if _has_layer(model, "attention"):
+            attention, wiring = model.get_layer("attention"), "luong"
+            context, weights = attention(y, keys, keys_mask=source_mask)
+            y = _layer(model, "attention_concat")([y, context])
+    if attention is not None:
         y = _layer(model, "attention_vector")(y)
         outputs.append(weights)
     logits = _layer(model, "logits")(y)
@@ -322,8 +385,10 @@ def build_inference_models(model: keras.Model) -> Seq2SeqInference:
     return Seq2SeqInference(
         encoder=encoder,
         decoder_step=decoder_step,
-        has_attention=has_attention,
+        has_attention=attention is not None,
         num_states=len(states),
         src_vocab_size=int(_layer(model, "source_embedding").input_dim),
         tgt_vocab_size=int(_layer(model, "logits").units),
+        wiring=wiring,
+        attention_layer=attention,
     )

@@ -21,17 +21,71 @@ START, END = 2, 3
 SOURCE = np.array([[4, 5, 6, 7], [8, 4, 0, 0], [9, 0, 0, 0]], dtype="int32")
 
 
-def _peaky(attention="bahdanau", cell="gru", seed=0, sharpness=4.0, end_bias=1.0):
-    """A random model with confident (non-uniform) next-token distributions."""
+CONFIGS = [
+    pytest.param(("bahdanau", "gru", "luong"), id="bahdanau-score-luong-wiring"),
+    pytest.param(("luong", "lstm", "luong"), id="luong-lstm"),
+    pytest.param(("bahdanau", "gru", "bahdanau"), id="bahdanau-wired"),
+    pytest.param(("luong", "lstm", "bahdanau"), id="luong-score-bahdanau-wired"),
+    pytest.param((None, "gru", "luong"), id="no-attention"),
+]
+MAX_LENGTH = 6
+
+
+def _peaky(attention="bahdanau", cell="gru", wiring="luong", seed=0, end_bias=-1.0):
+    """A random model with confident (non-uniform) next-token distributions.
+
+    ``end_bias < 0`` makes the end id unlikely, so outputs run several tokens
+    (a model that ends at once makes every search look right)."""
     keras.utils.set_random_seed(seed)
     model = build_seq2seq(
-        10, 7, embedding_dim=4, units=4, cell=cell, attention=attention
-    )
+        10, 7, embedding_dim=4, units=4, cell=cell, attention=attention,
+        wiring=wiring,
+    )  # fmt: skip
     kernel = model.get_layer("logits").kernel
-    kernel.assign(kernel * sharpness)
+    kernel.assign(kernel * 4.0)
     bias = model.get_layer("logits").bias
-    bias.assign(bias + np.eye(7, dtype="float32")[END] * end_bias)  # outputs end
-    return build_inference_models(model)
+    bias.assign(bias + np.eye(7, dtype="float32")[END] * end_bias)
+    return model
+
+
+def _teacher_forced(model, source, outputs):
+    """Log-softmax of the training model fed [start, *output] (own outputs)."""
+    n = max(len(o) for o in outputs) + 1
+    target_in = np.zeros((len(outputs), n), dtype="int32")
+    for i, out in enumerate(outputs):
+        target_in[i, : len(out) + 1] = [START, *out]
+    logits = keras.ops.convert_to_numpy(model([source, target_in], training=False))
+    logits = logits.astype("float64")
+    return logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+
+
+def _assert_several_tokens(result):
+    """Precondition: decoding produced real multi-token outputs to compare."""
+    lengths = [len(t) for t in result.tokens]
+    assert min(lengths) >= 2 and max(lengths) >= 4, lengths
+
+
+def _assert_scores_are_the_models(model, source, result):
+    """Each score is the teacher-forced log-prob of its tokens (+ end if finished)."""
+    outputs = [
+        [*t.tolist(), END] if f else t.tolist()
+        for t, f in zip(result.tokens, result.finished, strict=True)
+    ]
+    log_probs = _teacher_forced(model, source, outputs)
+    expected = [
+        sum(log_probs[i, t, token] for t, token in enumerate(out))
+        for i, out in enumerate(outputs)
+    ]
+    np.testing.assert_allclose(result.scores, expected, atol=1e-4)
+
+
+def _assert_attention_is_a_distribution(source, result):
+    for i, (tokens, weights) in enumerate(
+        zip(result.tokens, result.attention, strict=True)
+    ):
+        assert weights.shape == (len(tokens), int((source[i] != 0).sum()))
+        assert np.all(weights >= 0)
+        np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-5)
 
 
 def _bigram(probs):
@@ -102,70 +156,83 @@ def test_length_penalty_prefers_longer_outputs():
     assert long.scores[0] < plain.scores[0]  # raw log-prob is lower
 
 
-@pytest.mark.parametrize("attention", ["bahdanau", "luong", None])
-def test_beam_width_one_is_greedy(attention):
-    inference = _peaky(attention)
-    greedy = greedy_decode(inference, SOURCE, start_id=START, end_id=END, max_length=6)
-    beam = beam_search_decode(
-        inference, SOURCE, start_id=START, end_id=END, max_length=6, beam_width=1
+@pytest.mark.parametrize("config", CONFIGS)
+def test_greedy_is_the_argmax_of_teacher_forcing_on_its_own_output(config):
+    model = _peaky(*config)
+    result = greedy_decode(
+        model, SOURCE, start_id=START, end_id=END, max_length=MAX_LENGTH
     )
+    _assert_several_tokens(result)
+    log_probs = _teacher_forced(model, SOURCE, [t.tolist() for t in result.tokens])
+    log_probs[..., [0, START]] = -np.inf  # never produced
+    for i, (tokens, finished) in enumerate(
+        zip(result.tokens, result.finished, strict=True)
+    ):
+        assert not np.isin(tokens, [0, START, END]).any()
+        n = len(tokens) + int(finished)
+        expected = [*tokens.tolist(), END][:n]
+        assert log_probs[i, :n].argmax(-1).tolist() == expected
+    _assert_scores_are_the_models(model, SOURCE, result)
+    if config[0] is None:
+        assert result.attention is None
+    else:
+        _assert_attention_is_a_distribution(SOURCE, result)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_beam_width_one_is_greedy(config):
+    inference = build_inference_models(_peaky(*config))
+    kwargs = dict(start_id=START, end_id=END, max_length=MAX_LENGTH)
+    greedy = greedy_decode(inference, SOURCE, **kwargs)
+    _assert_several_tokens(greedy)
+    beam = beam_search_decode(inference, SOURCE, beam_width=1, **kwargs)
     for g, b in zip(greedy.tokens, beam.tokens, strict=True):
         np.testing.assert_array_equal(g, b)
     np.testing.assert_allclose(beam.scores, greedy.scores)
     np.testing.assert_array_equal(beam.finished, greedy.finished)
-    if attention is None:
+    if config[0] is None:
         assert greedy.attention is None and beam.attention is None
+    else:
+        for g, b in zip(greedy.attention, beam.attention, strict=True):
+            np.testing.assert_allclose(g, b)
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_beam_never_scores_below_greedy(seed):
-    inference = _peaky(seed=seed, cell="lstm" if seed % 2 else "gru")
-    greedy = greedy_decode(inference, SOURCE, start_id=START, end_id=END, max_length=8)
-    for width in (2, 5):
+@pytest.mark.parametrize("config", CONFIGS[1:4])
+@pytest.mark.parametrize("end_bias", [-3.0, -2.0])
+def test_beam_scores_are_the_models_and_never_below_greedy(config, end_bias):
+    model = _peaky(*config, end_bias=end_bias)
+    inference = build_inference_models(model)
+    kwargs = dict(start_id=START, end_id=END, max_length=MAX_LENGTH)
+    greedy = greedy_decode(inference, SOURCE, **kwargs)
+    for width in (3, 5):
         for alpha in (0.0, 0.6):
             beam = beam_search_decode(
-                inference, SOURCE, start_id=START, end_id=END, max_length=8,
-                beam_width=width, length_penalty=alpha,
-            )  # fmt: skip
+                inference, SOURCE, beam_width=width, length_penalty=alpha, **kwargs
+            )
+            _assert_several_tokens(beam)
             if alpha == 0.0:
                 assert np.all(beam.scores >= greedy.scores - 1e-9)
-            # scores are the model's own log-probability of the returned output
+            # the score is the model's own log-probability of the returned
+            # tokens: a beam that lost track of its states fails here
+            _assert_scores_are_the_models(model, SOURCE, beam)
+            _assert_attention_is_a_distribution(SOURCE, beam)
             finished = beam.finished
-            if not finished.any():
-                continue
-            rescored = sequence_log_prob(
-                inference, SOURCE[finished],
-                [t for t, f in zip(beam.tokens, finished, strict=True) if f],
-                start_id=START, end_id=END,
-            )  # fmt: skip
-            np.testing.assert_allclose(beam.scores[finished], rescored, atol=1e-5)
+            if finished.any():
+                rescored = sequence_log_prob(
+                    inference, SOURCE[finished],
+                    [t for t, f in zip(beam.tokens, finished, strict=True) if f],
+                    start_id=START, end_id=END,
+                )  # fmt: skip
+                np.testing.assert_allclose(beam.scores[finished], rescored, atol=1e-5)
 
 
-def test_greedy_scores_tokens_and_attention():
-    inference = _peaky()
-    result = greedy_decode(inference, SOURCE, start_id=START, end_id=END, max_length=8)
-    finished = result.finished
-    assert finished.any()
-    rescored = sequence_log_prob(
-        inference, SOURCE[finished],
-        [t for t, f in zip(result.tokens, finished, strict=True) if f],
-        start_id=START, end_id=END,
-    )  # fmt: skip
-    np.testing.assert_allclose(result.scores[finished], rescored, atol=1e-5)
-    for i, (tokens, weights) in enumerate(
-        zip(result.tokens, result.attention, strict=True)
-    ):
-        assert not np.isin(tokens, [0, START, END]).any()
-        assert len(tokens) <= 8 - finished[i]
-        assert weights.shape == (len(tokens), int((SOURCE[i] != 0).sum()))
-        np.testing.assert_allclose(weights.sum(-1), 1.0, atol=1e-5)
-
-
-def test_batch_rows_decode_independently_of_padding_and_neighbours():
-    inference = _peaky()
+@pytest.mark.parametrize("wiring", ["luong", "bahdanau"])
+def test_batch_rows_decode_independently_of_padding_and_neighbours(wiring):
+    inference = build_inference_models(_peaky(wiring=wiring))
     batch = beam_search_decode(
         inference, SOURCE, start_id=START, end_id=END, max_length=6, beam_width=3
     )
+    _assert_several_tokens(batch)
     for i, row in enumerate(SOURCE):
         n = int((row != 0).sum())
         alone = beam_search_decode(
@@ -186,7 +253,7 @@ def test_accepts_the_training_model_and_stops_at_max_length():
 
 
 def test_bad_arguments():
-    inference = _peaky()
+    inference = build_inference_models(_peaky())
     kwargs = dict(start_id=START, end_id=END, max_length=4)
     with pytest.raises(ValueError, match="`beam_width` must be a positive integer"):
         beam_search_decode(inference, SOURCE, beam_width=0, **kwargs)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from rnn_zoo.models import load_model
+from rnn_zoo.models.attention import AttentiveDecoder, BahdanauAttention, LuongAttention
 from rnn_zoo.models.seq2seq import build_inference_models, build_seq2seq
 from tests.models.builder_checks import predict, two_training_steps
 
@@ -16,6 +17,14 @@ TGT_OUT = np.array([[5, 6, 7, 3], [8, 3, 0, 0]], dtype="int32")  # end id 3
 
 VARIANTS = [
     pytest.param(dict(cell="gru", attention="bahdanau"), id="gru-bahdanau"),
+    pytest.param(
+        dict(cell="gru", attention="bahdanau", wiring="bahdanau"),
+        id="gru-bahdanau-wired-bahdanau",
+    ),
+    pytest.param(
+        dict(cell="lstm", attention="luong", wiring="bahdanau"),
+        id="lstm-luong-wired-bahdanau",
+    ),
     pytest.param(dict(cell="lstm", attention="luong"), id="lstm-luong-general"),
     pytest.param(
         dict(cell="gru", attention="luong", attention_score="dot"), id="gru-luong-dot"
@@ -141,6 +150,58 @@ def test_layers_are_named_and_fused_kernel_ready():
         assert config["recurrent_activation"] == "sigmoid"
         assert config["recurrent_dropout"] == 0 and config["unroll"] is False
     assert model.get_layer("attention").units == 6  # decoder width 2 * units
+
+
+def _first_step(model, first_token, keys_scale=1.0):
+    """Attention weights and new states of decoder step 0 (token, scaled keys)."""
+    inference = build_inference_models(model)
+    keys, *states = map(np.asarray, inference.encoder(SRC))
+    token = np.full((2, 1), first_token, dtype="int32")
+    out = inference.decoder_step([token, keys * keys_scale, SRC != 0, *states])
+    return np.asarray(out[1]), [np.asarray(s) for s in out[2:]]
+
+
+@pytest.mark.parametrize("wiring", ["luong", "bahdanau"])
+def test_wiring_decides_the_query_and_where_the_context_goes(wiring):
+    keras.utils.set_random_seed(0)
+    model = _model(cell="gru", attention="bahdanau", wiring=wiring)
+    embeddings = model.get_layer("target_embedding").embeddings
+    embeddings.assign(embeddings * 20.0)  # tokens that move the state visibly
+    score = build_inference_models(model).attention_layer.score_vector
+    score.assign(score * 20.0)  # and scores that differ visibly
+    weights, states = _first_step(model, 2)
+    other_weights, _ = _first_step(model, 5)
+    _, other_states = _first_step(model, 2, keys_scale=3.0)
+    changed_states = not np.allclose(states[0], other_states[0], atol=1e-6)
+    if wiring == "bahdanau":
+        # query = previous state: step 0 attends before reading its token ...
+        np.testing.assert_array_equal(weights, other_weights)
+        # ... and the context is part of the RNN's input
+        assert changed_states
+    else:
+        # query = the RNN's output after reading the token; context after the RNN
+        assert np.abs(weights - other_weights).max() > 1e-3
+        assert not changed_states
+    inference = build_inference_models(model)
+    assert inference.wiring == wiring
+    assert isinstance(inference.attention_layer, BahdanauAttention)
+
+
+def test_bahdanau_wiring_layers_and_bad_wiring():
+    model = _model(cell="lstm", attention="luong", wiring="bahdanau", dropout=0.1)
+    names = {layer.name for layer in model.layers}
+    assert {"decoder", "attention_vector", "logits"} <= names
+    assert not {"attention", "attention_concat"} & names  # inside the cell
+    decoder = model.get_layer("decoder")
+    assert isinstance(decoder, AttentiveDecoder) and decoder.units == 6
+    assert isinstance(decoder.cell.attention, LuongAttention)
+    encoder = model.get_layer("encoder_0").forward_layer.get_config()
+    assert encoder["recurrent_dropout"] == 0 and encoder["unroll"] is False
+    # no attention: the wiring is ignored, the decoder stays a fused GRU/LSTM
+    plain = _model(attention=None, wiring="bahdanau")
+    assert isinstance(plain.get_layer("decoder"), keras.layers.GRU)
+    with pytest.raises(ValueError, match="`wiring` must be one of 'luong', 'bahdanau'"):
+        _model(wiring="after")
 
 
 def test_inference_models_share_the_weights():
