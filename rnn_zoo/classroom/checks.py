@@ -241,6 +241,10 @@ def run_check(name: str, *objects: Any) -> CheckResult:
         result.location = failure.location
         result.observed = _short(failure.observed)
         result.expected = _short(failure.expected)
+    except NotImplementedError:
+        result.status, result.score = "error", 0.0
+        result.message = "not answered yet (the code raises NotImplementedError)"
+        result.hint = spec.hint
     except Exception as exc:  # noqa: BLE001 - the student's code raised: reported
         result.status, result.score = "error", 0.0
         result.message = f"{type(exc).__name__}: {_short(exc, 200)}"

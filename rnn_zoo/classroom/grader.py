@@ -260,16 +260,34 @@ def grade_notebook(
     timed_out: set[int] = set()
     with tempfile.TemporaryDirectory(prefix="rnn-zoo-grade-") as work:
         log = Path(work) / "checks.jsonl"
-        env = {**os.environ, GRADE_LOG_ENV: str(log), "CUDA_VISIBLE_DEVICES": "-1"}
+        env = {
+            **os.environ,
+            GRADE_LOG_ENV: str(log),
+            "CUDA_VISIBLE_DEVICES": "-1",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+        }
+        from jupyter_client import KernelManager
+
+        # local sockets, not TCP: nothing listens on the network, no warning
+        ipc = os.name != "nt"
+        kernel = KernelManager(
+            kernel_name="python3",
+            transport="ipc" if ipc else "tcp",
+            **({"ip": os.path.join(work, "kernel")} if ipc else {}),
+        )
         client = NotebookClient(
             run,
+            km=kernel,
             timeout=timeout,
             interrupt_on_timeout=True,
             allow_errors=True,
             kernel_name="python3",
             resources={"metadata": {"path": work}},
         )
-        with client.setup_kernel(env=env, cwd=work):
+        # the kernel process's own logs (TensorFlow's, at import) are not the
+        # grader's output: they go to a file in the scratch folder
+        kernel_log = open(Path(work) / "kernel.log", "wb")  # noqa: SIM115
+        with kernel_log, client.setup_kernel(env=env, cwd=work, stderr=kernel_log):
             for index, cell in enumerate(run.cells):
                 began = time.monotonic()
                 try:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 __all__ = ["COMMAND_GROUPS", "UsageError", "build_parser", "log", "main"]
 
 # command group -> module ``rnn_zoo.cli.<name>`` defining ``register(subparsers)``
-COMMAND_GROUPS: tuple[str, ...] = ("forecast", "lm", "dates")
+COMMAND_GROUPS: tuple[str, ...] = ("forecast", "lm", "dates", "exercises")
 
 
 class UsageError(Exception):
