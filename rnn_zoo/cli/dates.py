@@ -27,45 +27,40 @@ reads one input per line from stdin). An input it cannot read (empty, longer
 than the model's maximum, or with characters never seen in training) gets a
 one-line message on stderr and an empty stdout line, and the exit code is 2;
 the other inputs are still translated.
+
+Every answer is checked before it is printed (`rnn_zoo.cli.date_confidence`):
+the input must read as a date (numbers plus month/weekday names), its year must
+lie in the years the model was trained on (1000-2999 unless ``train_settings``
+says otherwise), its numbers must make a real date, the output must be a valid
+ISO date holding the input's day, month and year, and the model's own
+probability of its answer (`Seq2SeqTranslator.confidence`) must be at least
+0.95. An answer failing a check is *unsure*: one line on stderr says why, its
+stdout line is empty (``--keep-unsure`` prints the guess anyway), and the exit
+code is 1 (2 if an input was also unreadable).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from rnn_zoo.cli import UsageError, log
 from rnn_zoo.cli.date_training import (
+    TRAINING_DATA,
     date_pairs,
     evaluate_translator,
     subset_pairs,
     train_date_translator,
 )
+from rnn_zoo.cli.options import non_negative_int, positive_float, positive_int
 from rnn_zoo.notebook import quiet_import_tensorflow
 
 __all__ = ["register", "run_train", "run_translate"]
 
 
-def _positive(kind: type) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            value = None
-        if value is None or not value > 0 or value != value or value == float("inf"):
-            raise argparse.ArgumentTypeError(
-                f"must be a positive {'integer' if kind is int else 'number'}, "
-                f"got {text!r}"
-            )
-        return value
-
-    parse.__name__ = kind.__name__  # argparse names the type in its messages
-    return parse
+_YEARS = "{}-{}".format(*TRAINING_DATA["years"])
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -94,11 +89,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "train",
         help="train the date translator and save it into DIR",
         description="Train the date translator for a wall-clock budget and save "
-        "it into DIR; rerun with the same DIR to resume or to train longer.",
+        "it into DIR; rerun with the same DIR to resume or to train longer. "
+        f"Training dates: 32 formats, years {_YEARS}; the model is unsure of "
+        "(and `translate` flags) years outside that range.",
     )
     train.add_argument("--out", required=True, metavar="DIR", help="bundle folder")
     train.add_argument(
-        "--minutes", type=_positive(float), default=5.0, help="time budget (5)"
+        "--minutes", type=positive_float, default=5.0, help="time budget (5)"
     )
     train.add_argument(
         "--attention",
@@ -107,40 +104,62 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="attention kind, or none for the plain encoder-decoder (bahdanau)",
     )
     train.add_argument(
-        "--samples", type=_positive(int), default=20000, help="training dates (20000)"
+        "--samples", type=positive_int, default=20000, help="training dates (20000)"
     )
     train.add_argument(
-        "--units", type=_positive(int), default=64, help="encoder width (64)"
+        "--units", type=positive_int, default=64, help="encoder width (64)"
     )
     train.add_argument(
-        "--embedding-dim", type=_positive(int), default=32, help="embedding (32)"
-    )
-    train.add_argument("--cell", choices=("gru", "lstm"), default="gru")
-    train.add_argument(
-        "--epochs", type=_positive(int), default=200, help="most epochs (200)"
+        "--embedding-dim", type=positive_int, default=32, help="embedding (32)"
     )
     train.add_argument(
-        "--batch-size", type=_positive(int), default=128, help="batch size (128)"
+        "--cell", choices=("gru", "lstm"), default="gru", help="(default: gru)"
+    )
+    train.add_argument(
+        "--epochs", type=positive_int, default=200, help="most epochs (200)"
+    )
+    train.add_argument(
+        "--batch-size", type=positive_int, default=128, help="batch size (128)"
     )
     train.add_argument(
         "--eval-samples",
-        type=_positive(int),
+        type=positive_int,
         default=1000,
         help="held-out dates scored at the end (1000)",
     )
-    train.add_argument("--seed", type=int, default=0, help="data and weights (0)")
+    train.add_argument(
+        "--seed",
+        type=non_negative_int,
+        default=0,
+        help="seed of the data, the weights and the shuffling (0)",
+    )
     train.set_defaults(run=run_train)
 
     translate = commands.add_parser(
         "translate",
         help="translate dates with a trained bundle",
-        description="Print one ISO date per input on stdout.",
+        description="Print one ISO date per input on stdout. Inputs are dates "
+        f"in years {_YEARS} (the training range; `train_settings.json` in the "
+        "bundle may say otherwise) written with numbers and English month or "
+        "weekday names; numeric dates with / are month-first (US), with . "
+        "day-first.",
+        epilog="Each answer is checked: the input must read as a real date in the "
+        "trained years, the output must hold its day, month and year, and the "
+        "model's probability of its answer must be >= 0.95. An unsure answer "
+        "gets one line on stderr saying why and an empty stdout line (see "
+        "--keep-unsure). Exit code: 0 all answers sure, 1 some unsure, 2 some "
+        "input unreadable (empty, too long, unseen characters) or a bad --model.",
     )
     translate.add_argument(
         "--model", required=True, metavar="DIR", help="bundle written by train"
     )
     translate.add_argument(
-        "--beam", type=_positive(int), default=1, help="beam width (1: greedy)"
+        "--beam", type=positive_int, default=1, help="beam width (1: greedy)"
+    )
+    translate.add_argument(
+        "--keep-unsure",
+        action="store_true",
+        help="print unsure answers on stdout too (still reported on stderr, exit 1)",
     )
     translate.add_argument(
         "texts", nargs="+", metavar="TEXT", help="dates to translate; - reads stdin"
@@ -212,13 +231,14 @@ def _inputs(texts: list[str]) -> list[str]:
 
 
 def run_translate(args: argparse.Namespace) -> int:
-    """Run ``dates translate``: one ISO date per input on stdout.
+    """Run ``dates translate``: one ISO date per input on stdout, checked.
 
     Args:
         args: The parsed arguments.
 
     Returns:
-        0 when every input was translated, 2 when some could not be read.
+        0 when every answer is sure, 1 when some are unsure (see
+        `rnn_zoo.cli.date_confidence`), 2 when some input could not be read.
 
     Raises:
         UsageError: If ``--model`` is not a translator bundle.
@@ -231,6 +251,7 @@ def run_translate(args: argparse.Namespace) -> int:
         what = "does not exist" if not Path(args.model).exists() else "is not a folder"
         raise UsageError(f"--model {args.model!r} {what}; train one with `dates train`")
     _import_tensorflow()
+    from rnn_zoo.cli.date_confidence import trained_years, unsure_reasons
     from rnn_zoo.models.translator import Seq2SeqTranslator
 
     try:
@@ -244,40 +265,40 @@ def run_translate(args: argparse.Namespace) -> int:
         ) from None
     problems = translator.problems(texts)
     good = [i for i, problem in enumerate(problems) if problem is None]
-    outputs = (
-        dict(
-            zip(
-                good,
-                translator.translate([texts[i] for i in good], beam_width=args.beam),
-                strict=True,
-            )
-        )
-        if good
-        else {}
+    sources = [texts[i] for i in good]
+    answers = translator.translate(sources, beam_width=args.beam) if good else []
+    years, excluded = trained_years(args.model)
+    reasons = unsure_reasons(
+        sources,
+        answers,
+        translator.confidence(sources, answers) if good else [],
+        years=years,
+        exclude_years=excluded,
     )
+    outputs = dict(zip(good, zip(answers, reasons, strict=True), strict=True))
     prog = "rnn_zoo dates translate"
+    unsure = 0
     for i, problem in enumerate(problems):
         if problem is not None:
             log(f"{prog}: error: input {i + 1}: {_renamed(problem, i)}")
             print()
             continue
-        print(outputs[i])
-        if not _is_iso_date(outputs[i]):
-            log(
-                f"{prog}: warning: input {i + 1} ({texts[i]!r}): the output "
-                f"{outputs[i]!r} is not a valid date"
-            )
+        answer, reason = outputs[i]
+        if reason is None:
+            print(answer)
+            continue
+        unsure += 1
+        print(answer if args.keep_unsure else "")
+        shown = "" if args.keep_unsure else ", not printed"
+        log(
+            f"{prog}: unsure: input {i + 1} ({texts[i]!r}) -> {answer}{shown}: {reason}"
+        )
     sys.stdout.flush()
-    return 2 if len(good) < len(texts) else 0
+    if len(good) < len(texts):
+        return 2
+    return 1 if unsure else 0
 
 
 def _renamed(problem: str, i: int) -> str:
     """Name an input by its position on the command line, not by ``texts[i]``."""
     return problem.replace(f"`texts[{i}]`", "it").replace(f"texts[{i}]=", "")
-
-
-def _is_iso_date(text: str) -> bool:
-    try:
-        return datetime.date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False

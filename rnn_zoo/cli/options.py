@@ -121,15 +121,15 @@ def non_negative_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
-    """An argparse type: a finite number ``> 0`` (``inf`` and ``nan`` refused).
+    """An argparse type: a positive finite number (``inf`` and ``nan`` refused).
 
     Example:
         >>> positive_float("inf")
         Traceback (most recent call last):
         ...
-        argparse.ArgumentTypeError: must be a finite number > 0, got 'inf'
+        argparse.ArgumentTypeError: must be a positive finite number, got 'inf'
     """
-    return _number(text, float, lambda v: v > 0, "a finite number > 0")
+    return _number(text, float, lambda v: v > 0, "a positive finite number")
 
 
 def unit_interval(text: str) -> float:

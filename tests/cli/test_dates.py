@@ -131,24 +131,29 @@ def test_translate_in_a_fresh_process_matches_the_loaded_translator(bundle):
     texts = ["saturday 21 july 1849", "MARCH 3, 2009", "03/04/21"]
     result = subprocess.run(
         [sys.executable, "-m", "rnn_zoo", "dates", "translate", "--model", str(out)]
-        + texts,
+        + ["--keep-unsure", *texts],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=300,
     )
     expected = Seq2SeqTranslator.load(out).translate(texts)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == expected
-    # no TensorFlow noise; only our warnings (an untrained model writes non-dates)
-    for line in result.stderr.splitlines():
-        assert line.startswith(f"{PROG}: warning: input "), line
+    # a barely trained model is sure of nothing: exit 1, one line per input
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == expected  # --keep-unsure prints them
+    # no TensorFlow noise; only our notes, one per unsure answer
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(texts)
+    for i, line in enumerate(lines):
+        assert line.startswith(f"{PROG}: unsure: input {i + 1} "), line
 
 
 def test_bad_inputs_one_message_each_and_lines_stay_aligned(bundle, capsys):
     out, _, _ = bundle
     texts = ["3 March 2021", "", "   ", "3 März 2021", "1" * 100, "march 3 2021"]
-    code, stdout, err = _run(capsys, "translate", "--model", str(out), *texts)
+    code, stdout, err = _run(
+        capsys, "translate", "--model", str(out), "--keep-unsure", *texts
+    )
     assert code == 2
     lines = stdout.split("\n")[:-1]
     assert len(lines) == len(texts)  # one stdout line per input, in order
@@ -169,9 +174,34 @@ def test_bad_inputs_one_message_each_and_lines_stay_aligned(bundle, capsys):
 def test_stdin_dash_reads_one_input_per_line(bundle, capsys, monkeypatch):
     out, _, _ = bundle
     monkeypatch.setattr(sys, "stdin", io.StringIO("3 March 2021\nMar 4, 1999\n"))
-    code, stdout, _ = _run(capsys, "translate", "--model", str(out), "-", "5/6/07")
-    assert code == 0
-    assert len(stdout.splitlines()) == 3
+    code, stdout, err = _run(capsys, "translate", "--model", str(out), "-", "5/6/07")
+    assert code == 1  # the tiny model is unsure of all three
+    assert stdout == "\n\n\n" and err.count(": unsure: input ") == 3
+
+
+def test_sure_answers_print_and_exit_0_unsure_ones_exit_1(bundle, capsys, monkeypatch):
+    from rnn_zoo.models.translator import Seq2SeqTranslator
+
+    out, _, _ = bundle
+    texts = ["saturday 21 july 1849", "21 july 3500", "21 july 1849"]
+    answers = ["1849-07-21", "3500-07-21", "1849-07-21"]
+    monkeypatch.setattr(
+        Seq2SeqTranslator, "translate", lambda self, t, **k: answers[: len(t)]
+    )
+    probability = [0.99, 0.99, 0.5]
+    monkeypatch.setattr(
+        Seq2SeqTranslator, "confidence", lambda self, t, o: probability[: len(t)]
+    )
+    code, stdout, err = _run(capsys, "translate", "--model", str(out), texts[0])
+    assert (code, stdout, err) == (0, "1849-07-21\n", "")
+    code, stdout, err = _run(capsys, "translate", "--model", str(out), *texts)
+    assert code == 1 and stdout == "1849-07-21\n\n\n"
+    lines = err.splitlines()
+    assert lines[0] == (
+        f"{PROG}: unsure: input 2 ('21 july 3500') -> 3500-07-21, not printed: "
+        "year 3500 is outside the years the model was trained on (1000-2999)"
+    )
+    assert "input 3" in lines[1] and "probability of only 0.50" in lines[1]
 
 
 def test_missing_and_corrupted_bundles_are_one_line_errors(bundle, tmp_path, capsys):
