@@ -9,7 +9,7 @@ deviation and range over seeds, diverged runs) followed by the notebook's own
 verdicts, which say "not shown" where the ranges over seeds overlap.
 
 Usage:
-    python benchmarks/craft.py training                 # full size, ~22 min on 2 cores
+    python benchmarks/craft.py training                 # full size (README has its time)
     python benchmarks/craft.py training --seeds 0 1 2 3 4 --epochs 20
     python benchmarks/craft.py training --default       # the notebook's defaults
     python benchmarks/craft.py training --quick         # test parameters, a smoke test
@@ -18,11 +18,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +30,8 @@ FULL = {
     "LENGTH": 20,
     "EPOCHS": 15,
     "DROP_EPOCHS": 40,
-    "TUNER_TRIALS": 12,
+    "GRID_UNITS": [8, 16, 32],  # 3 x 4 grid: 12 trials per search
+    "GRID_LEARNING_RATES": [0.001, 0.003, 0.01, 0.03],
     "TUNER_INITIAL": 4,
     "TUNER_EPOCHS": 5,
     "TIME_CAP": 600,
@@ -42,7 +39,8 @@ FULL = {
 SECTIONS = {
     "init": ("Initialisation (both LSTM kernels)", "test_loss", ["directions used"]),
     "clip": ("Clipping, SGD + momentum at a high lr", "test_loss", ["max_grad_norm"]),
-    "optimizers": ("Optimisers, same epochs", "test_loss", []),
+    "lr_sweep": ("Learning-rate sweep, same epochs", "test_loss", ["final_val_loss"]),
+    "optimizers": ("Optimisers, each at its best rate", "test_loss", []),
     "dropout": ("Dropout, noisy small task", "test_loss", ["seconds_per_epoch"]),
     "early_stopping": ("Early stopping (restored best)", "test_loss", ["epochs"]),
     "search": ("KerasTuner, same number of trials", "best_val_loss", ["best_trial"]),
@@ -102,10 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder for the executed notebook")
     args = parser.parse_args(argv)
     # after the options, so that --help and a bad option answer at once
-    from rnn_zoo.notebook import quiet_import_tensorflow
-    from tools.run_tutorials import NOTEBOOKS, execute, quick_parameters
+    from craft_options import execute_notebook
 
-    quiet_import_tensorflow()
+    from tools.run_tutorials import quick_parameters
+
     if args.quick:
         params = quick_parameters(NOTEBOOK)
     elif args.default:
@@ -117,19 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     for knob, value in (("EPOCHS", args.epochs), ("LENGTH", args.length)):
         if value is not None:
             params[knob] = value
-    out = args.out or Path(tempfile.mkdtemp(prefix="craft_training_"))
-    print(
-        f"Notebook {NOTEBOOK} with {params or 'its defaults'} on {platform.node()} "
-        f"({os.cpu_count()} CPUs), executed into {out}",
-        flush=True,
-    )
-    start = time.perf_counter()
-    outcome, _ = execute(NOTEBOOKS / f"{NOTEBOOK}.ipynb", out, params, html=False)
-    minutes = (time.perf_counter() - start) / 60
-    if not outcome.ok:
-        print(f"FAILED after {minutes:.1f} min: {outcome.error}")
+    results, minutes = execute_notebook(NOTEBOOK, params, args.out)
+    if results is None:
         return 1
-    print(f"\n{report(outcome.results)}\n\nWall time {minutes:.1f} min.")
+    print(f"\n{report(results)}\n\nWall time {minutes:.1f} min.")
     return 0
 
 

@@ -26,16 +26,20 @@
 #   zeros, a constant, Glorot/Xavier and orthogonal initialisation compare
 # - what gradient clipping does at a learning rate that is too high: loss curves
 #   and gradient norms, and clipping by norm (per weight or global) vs by value
-# - SGD, SGD with momentum, RMSProp and Adam on the same budget
-# - dropout between layers vs recurrent dropout: the effect on validation loss,
-#   and the price of recurrent dropout (no fused cuDNN kernel, slower epochs)
+# - SGD, SGD with momentum, RMSProp and Adam on the same budget, each at the best
+#   rate of its own small learning-rate sweep
+# - what Keras' `LSTM(dropout=)` and `LSTM(recurrent_dropout=)` drop (one mask per
+#   sequence), against a `Dropout` layer between layers (a new mask per step):
+#   the effect on validation loss, and the price of recurrent dropout (no fused
+#   cuDNN kernel, slower epochs)
 # - early stopping: the restored best epoch vs the last one
-# - random search vs Bayesian optimisation with KerasTuner, same number of trials
+# - grid search, random search and Bayesian optimisation with KerasTuner, the
+#   same number of trials each
 # - to read a comparison over seeds: mean and range, and "not shown" where the
 #   ranges overlap
 #
 # **Time:** about 8.5 minutes on an otherwise idle 2-core laptop CPU with the
-# default parameters (about 50 small models and 36 search trials); on a busy
+# default parameters (about 75 small models and 36 search trials); on a busy
 # machine, up to twice that.
 #
 # Every claim below is measured with **3 seeds** on the **same budget** (the same
@@ -68,22 +72,28 @@ N_VAL = 256  # validation sequences
 N_TEST = 512  # test sequences
 UNITS = 16  # LSTM units
 BATCH_SIZE = 64
-EPOCHS = 6  # the budget of every run in sections 1-3 (32 updates an epoch)
+EPOCHS = 6  # the budget of every run in sections 1-3
 LEARNING_RATE = 0.01  # Adam, section 1
 CONSTANT = 0.1  # the constant initialiser's value
 HIGH_LR = 1.0  # section 2: SGD with momentum 0.9 at a learning rate too high
 CLIP = 1.0  # clipnorm and global_clipnorm
 CLIP_VALUE = 0.1  # clipvalue
 GRAD_EVERY = 4  # log the gradient norm every this many updates
-SGD_LR = 0.1  # section 3: SGD with and without momentum
-ADAPTIVE_LR = 0.003  # section 3: RMSProp and Adam
+OPT_N_TRAIN = 1024  # section 3: training sequences (half, for the sweep's runs)
+LR_SWEEP = {  # section 3: learning rates tried per optimiser
+    "SGD": [0.03, 0.1, 0.3],
+    "SGD + momentum 0.9": [0.01, 0.03, 0.1],
+    "RMSProp": [0.001, 0.003, 0.01],
+    "Adam": [0.003, 0.01, 0.03],
+}
 DROP_N_TRAIN = 256  # section 4: a small, noisy training set, to overfit
 DROP_NOISE = 0.2  # standard deviation of the noise added to the targets
 DROP_UNITS = 32  # two LSTM layers of this width
 DROP_RATE = 0.3
 DROP_EPOCHS = 25
 PATIENCE = 3  # early stopping: epochs without improvement
-TUNER_TRIALS = 6  # trials per search
+GRID_UNITS = [8, 32]  # grid search: every width with every rate below
+GRID_LEARNING_RATES = [0.002, 0.02]
 TUNER_INITIAL = 2  # Bayesian optimisation: random trials before it models
 TUNER_EPOCHS = 3  # epochs per trial
 TIME_CAP = 120  # safety cap in seconds per run, for slow machines
@@ -104,6 +114,8 @@ from rnn_zoo.gradient_log import gradient_norms_by_weight  # noqa: E402
 from rnn_zoo.models import build_sequence_regressor, fused_kernel_report  # noqa: E402
 from rnn_zoo.plotting import plot_runs  # noqa: E402
 from rnn_zoo.tuning import compare_searches  # noqa: E402
+
+TUNER_TRIALS = len(GRID_UNITS) * len(GRID_LEARNING_RATES)  # trials of every search
 
 # %% [markdown]
 # ## The task and its baseline
@@ -126,15 +138,57 @@ display(
     )
 )
 
+# %% [markdown]
+# ## The model
+#
+# One LSTM layer reads the sequence (2 features per step) and a linear `Dense`
+# layer maps its last output to the predicted sum. Every experiment below builds
+# this model with different settings: `compare_runs` calls `build(**settings)`
+# once per configuration and seed, after seeding.
 
-def build(all_zeros=False, **settings):
-    """One LSTM layer of UNITS units and a linear head; optionally all weights 0."""
-    model = build_sequence_regressor(LENGTH, 2, units=UNITS, **settings)
+
+# %%
+def build(
+    units=UNITS,
+    kernel_initializer="glorot_uniform",
+    recurrent_initializer="orthogonal",
+    all_zeros=False,
+):
+    """One LSTM layer and a linear head (Keras' default initialisers)."""
+    inputs = keras.Input(shape=(LENGTH, 2), name="features")
+    x = keras.layers.LSTM(
+        units,
+        kernel_initializer=kernel_initializer,
+        recurrent_initializer=recurrent_initializer,
+        name="rnn_0",
+    )(inputs)
+    outputs = keras.layers.Dense(1, name="prediction")(x)
+    model = keras.Model(inputs, outputs, name="adding_lstm")
     if all_zeros:
         model.set_weights([np.zeros_like(w) for w in model.get_weights()])
     return model
 
 
+def layer_summary(model):
+    """(name, class, parameters) of every layer."""
+    return [(x.name, type(x).__name__, x.count_params()) for x in model.layers]
+
+
+model = build()
+model.summary()
+builder_same = layer_summary(model) == layer_summary(
+    build_sequence_regressor(LENGTH, 2, units=UNITS)
+)
+display(
+    Markdown(
+        f"{model.count_params():,} parameters. The package's "
+        f"`build_sequence_regressor(LENGTH, 2, units=UNITS)` gives the same layers "
+        f"and counts: **{'yes' if builder_same else 'no'}**."
+    )
+)
+
+# %%
+# what every run of sections 1-3 shares: data, loss, batch size, time cap
 data = dict(
     train=(X_train, y_train),
     validation=(X_val, y_val),
@@ -379,54 +433,209 @@ display(
 )
 
 # %% [markdown]
-# ## 3. Optimisers on the same budget
+# ## 3. Optimisers on the same budget, each at its best learning rate
 #
-# SGD and SGD with momentum 0.9 at learning rate `SGD_LR`, RMSProp and Adam at
-# `ADAPTIVE_LR` (each at a rate that suits it; the adaptive ones divide by a
-# running gradient scale, so they take smaller raw rates), all with global
-# clipping at `CLIP` and `EPOCHS` epochs.
+# SGD, SGD with momentum 0.9, RMSProp and Adam, all with global clipping at
+# `CLIP` and `EPOCHS` epochs. Each optimiser has its own useful range of
+# learning rates (the adaptive ones divide by a running gradient scale, so they
+# take smaller raw rates), and comparing them at one hand-picked rate compares
+# the rates as much as the optimisers. So each gets a small sweep (`LR_SWEEP`,
+# three rates a factor of about 3 apart), every rate with every seed, and is
+# judged at the rate with the lowest mean validation MSE. The test MSE is only
+# read at that rate. To pay for the sweep's runs, this section trains on the
+# first `OPT_N_TRAIN` training sequences only.
 
 # %%
-OPTIMIZER_CONFIGS = {
-    "SGD": dict(optimizer=keras.optimizers.SGD(SGD_LR, global_clipnorm=CLIP)),
-    "SGD + momentum 0.9": dict(
-        optimizer=keras.optimizers.SGD(SGD_LR, momentum=0.9, global_clipnorm=CLIP)
-    ),
-    "RMSProp": dict(
-        optimizer=keras.optimizers.RMSprop(ADAPTIVE_LR, global_clipnorm=CLIP)
-    ),
-    "Adam": dict(optimizer=keras.optimizers.Adam(ADAPTIVE_LR, global_clipnorm=CLIP)),
+OPTIMIZERS = {
+    "SGD": keras.optimizers.SGD,
+    "SGD + momentum 0.9": functools.partial(keras.optimizers.SGD, momentum=0.9),
+    "RMSProp": keras.optimizers.RMSprop,
+    "Adam": keras.optimizers.Adam,
 }
-opt_runs = compare_runs(OPTIMIZER_CONFIGS, SEEDS, EPOCHS, build=build, **data)
-display(summary_table(opt_runs).style.format("{:.4f}").set_caption("Test MSE"))
-plot_runs(
-    opt_runs,
-    "val_loss",
-    log_scale=True,
-    title="Optimisers: validation MSE (mean, range over seeds)",
+SWEEP_CONFIGS = {
+    f"{name} lr {lr:g}": dict(optimizer=make(lr, global_clipnorm=CLIP))
+    for name, make in OPTIMIZERS.items()
+    for lr in LR_SWEEP[name]
+}
+sweep_runs = compare_runs(
+    SWEEP_CONFIGS,
+    SEEDS,
+    EPOCHS,
+    build=build,
+    **dict(data, train=(X_train[:OPT_N_TRAIN], y_train[:OPT_N_TRAIN])),
+)
+sweep_runs["optimizer"] = [
+    name for name in OPTIMIZERS for lr in LR_SWEEP[name] for seed in SEEDS
+]
+sweep_runs["learning_rate"] = [
+    lr for name in OPTIMIZERS for lr in LR_SWEEP[name] for seed in SEEDS
+]
+# a run that diverged counts as infinitely bad, so its rate cannot win
+sweep_runs["val_mse"] = sweep_runs["final_val_loss"].fillna(np.inf)
+sweep = sweep_runs.pivot_table(
+    "val_mse", "optimizer", "learning_rate", aggfunc="mean", sort=False
+)
+best_lr = {name: sweep.loc[name].idxmin() for name in OPTIMIZERS}
+display(
+    sweep.style.format("{:.4f}", na_rep="")
+    .highlight_min(axis=1, props="font-weight: bold")
+    .set_caption(
+        "Mean validation MSE after the budget, by learning rate (blank: not tried)"
+    )
+)
+
+# %%
+fig, ax = plt.subplots()
+for name in OPTIMIZERS:
+    rows = sweep_runs[sweep_runs["optimizer"] == name]
+    grouped = rows.groupby("learning_rate")["final_val_loss"]  # NaN: diverged
+    mean, low, high = grouped.mean(), grouped.min(), grouped.max()
+    line = ax.plot(mean.index, mean.to_numpy(), "o-", label=name)[0]
+    ax.fill_between(mean.index, low, high, color=line.get_color(), alpha=0.15)
+ax.axhline(baseline, color="0.5", linestyle="--", label="baseline (test)")
+ax.set(
+    xscale="log",
+    yscale="log",
+    title="Learning-rate sweep: validation MSE (mean, range over seeds)",
+    xlabel="learning rate (log scale)",
     ylabel="validation MSE (log scale)",
 )
-plt.axhline(baseline, color="0.5", linestyle="--", label="baseline")
-plt.legend()
+ax.legend()
+fig.tight_layout()
+
 # %%
+chosen = [f"{name} lr {best_lr[name]:g}" for name in OPTIMIZERS]
+opt_runs = sweep_runs[sweep_runs["config"].isin(chosen)].copy()
+opt_runs["config"] = (
+    opt_runs["optimizer"] + " (lr " + opt_runs["config"].str.split(" lr ").str[1] + ")"
+)
+opt_runs = opt_runs.drop(columns=["optimizer", "learning_rate", "val_mse"])
+display(
+    summary_table(opt_runs)
+    .style.format("{:.4f}")
+    .set_caption("Test MSE at each optimiser's best rate")
+)
 opt_best, opt_words = verdicts(opt_runs)
-display(Markdown(f"Lowest mean test MSE: **{opt_best}**.\n\n{opt_words}"))
+edge = [
+    name
+    for name in OPTIMIZERS
+    if best_lr[name] in (min(LR_SWEEP[name]), max(LR_SWEEP[name]))
+]
+display(
+    Markdown(
+        f"Lowest mean test MSE: **{opt_best}**.\n\n{opt_words}"
+        + (
+            f"\n\nBest rate at the edge of its sweep for {', '.join(edge)}: a "
+            "rate beyond the sweep might do better still (widen `LR_SWEEP`)."
+            if edge
+            else ""
+        )
+    )
+)
 
 # %% [markdown]
-# ## 4. Dropout between layers vs recurrent dropout
+# ## 4. Dropout: between layers, on the inputs, on the recurrent state
 #
 # Regularisation only shows when a model overfits, so this section uses a harder
 # setting: only `DROP_N_TRAIN` training sequences whose targets carry Gaussian
 # noise (standard deviation `DROP_NOISE`; validation and test targets too, so the
 # best possible MSE is about `DROP_NOISE`²), and a two-layer LSTM of `DROP_UNITS`
-# units trained for `DROP_EPOCHS` epochs with Adam.
+# units trained for `DROP_EPOCHS` epochs with Adam. Three kinds of dropout, each
+# at rate `DROP_RATE` and active only in training (Keras' source:
+# `keras/src/layers/rnn/dropout_rnn_cell.py` and `lstm.py`):
 #
-# - **dropout** (`dropout=`): zeroes a random share of each LSTM layer's
-#   *outputs* before the next layer, a new mask per step;
-# - **recurrent dropout** (`recurrent_dropout=`): zeroes part of the *state*
-#   passed from step to step inside the layer, the same mask at every step.
+# - **a `Dropout` layer between layers** (`keras.layers.Dropout` after each
+#   LSTM): zeroes each output value of the LSTM independently, a new mask for
+#   every sample, step and unit, and scales the rest by $1/(1-r)$;
+# - **`LSTM(dropout=r)`** drops the layer's **inputs** $x_t$: one mask per
+#   sample of shape (features,), drawn at the first step and reused at every step
+#   of the sequence, so the same input features are zeroed all along it;
+# - **`LSTM(recurrent_dropout=r)`** drops the **previous state** $h_{t-1}$ where
+#   it enters the recurrent kernel, also with one mask per sample for the whole
+#   sequence. Keras then switches the cell to its per-gate form (four input masks
+#   and four state masks, one per gate), and the fused cuDNN kernel cannot be
+#   used.
+#
+# The one-mask-per-sequence rule, seen in an LSTM set up so that unit $j$ just
+# shows whether input feature $j$ got through (the input kernel copies feature
+# $j$ into unit $j$'s candidate, the forget gate is shut): ones in, `training=True`.
 
 # %%
+demo_lstm = keras.layers.LSTM(4, dropout=0.5, return_sequences=True, seed=SEED)
+demo_x = np.ones((2, 6, 4), "float32")  # 2 samples, 6 steps, 4 features
+demo_lstm.build(demo_x.shape)
+kernel = np.zeros((4, 16), "float32")  # gate blocks: input, forget, candidate, output
+kernel[:, 8:12] = 10 * np.eye(4)  # candidate of unit j <- input feature j
+bias = np.zeros(16, "float32")
+bias[4:8] = -10.0  # forget gate shut: no memory of earlier steps
+demo_lstm.set_weights([kernel, np.zeros((4, 16), "float32"), bias])
+through_lstm = keras.ops.convert_to_numpy(demo_lstm(demo_x, training=True)) > 0.1
+through_layer = (
+    keras.ops.convert_to_numpy(
+        keras.layers.Dropout(0.5, seed=SEED)(demo_x, training=True)
+    )
+    > 0
+)
+
+
+def mask_table(kept):
+    """Steps x (sample, feature): 1 where the value got through."""
+    return pd.concat(
+        {f"sample {i}": pd.DataFrame(k.astype(int)) for i, k in enumerate(kept)},
+        axis=1,
+    ).rename_axis("step")
+
+
+display(
+    pd.concat(
+        {
+            "LSTM(dropout=0.5): feature j reached unit j": mask_table(through_lstm),
+            "Dropout(0.5) layer: value kept": mask_table(through_layer),
+        },
+        axis=1,
+    )
+)
+same_every_step = {
+    "LSTM(dropout=)": bool((through_lstm == through_lstm[:, :1]).all()),
+    "Dropout layer": bool((through_layer == through_layer[:, :1]).all()),
+}
+display(
+    Markdown(
+        "The same mask at every step of a sample: "
+        + ", ".join(
+            f"{k} **{'yes' if v else 'no'}**" for k, v in same_every_step.items()
+        )
+        + ". (Each sample gets its own mask, and a new one each time the layer is "
+        "called, i.e. each batch.)"
+    )
+)
+
+# %% [markdown]
+# The models: the same two-layer LSTM, with one kind of dropout each. In the
+# first layer `LSTM(dropout=)` drops one of the two input features (the value or
+# the marker) for a whole sequence, which can hide what the target depends on;
+# in the second layer it drops some of the first layer's outputs.
+
+
+# %%
+def build_deep(dropout=0.0, recurrent_dropout=0.0, between=0.0):
+    """Two LSTM layers of DROP_UNITS units and a linear head, optional dropout."""
+    inputs = keras.Input(shape=(LENGTH, 2), name="features")
+    x = inputs
+    for i in range(2):
+        x = keras.layers.LSTM(
+            DROP_UNITS,
+            return_sequences=i == 0,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            name=f"rnn_{i}",
+        )(x)
+        if between:
+            x = keras.layers.Dropout(between, name=f"rnn_dropout_{i}")(x)
+    outputs = keras.layers.Dense(1, name="prediction")(x)
+    return keras.Model(inputs, outputs, name="deep_adding_lstm")
+
+
 noise = np.random.default_rng(SEED)
 Xd_train, yd_train = make_adding_problem(DROP_N_TRAIN, length=LENGTH, seed=SEED + 3)
 Xd_val, yd_val = make_adding_problem(N_VAL, length=LENGTH, seed=SEED + 4)
@@ -442,13 +651,11 @@ noisy = dict(
     test=(Xd_test, yd_test),
     batch_size=32,
 )
-build_deep = functools.partial(
-    build_sequence_regressor, LENGTH, 2, units=DROP_UNITS, num_layers=2
-)
 DROPOUT_CONFIGS = {
     "no dropout": {},
-    f"dropout {DROP_RATE}": dict(dropout=DROP_RATE),
-    f"recurrent dropout {DROP_RATE}": dict(recurrent_dropout=DROP_RATE),
+    f"Dropout layer {DROP_RATE}": dict(between=DROP_RATE),
+    f"LSTM(dropout={DROP_RATE})": dict(dropout=DROP_RATE),
+    f"LSTM(recurrent_dropout={DROP_RATE})": dict(recurrent_dropout=DROP_RATE),
 }
 for name, settings in DROPOUT_CONFIGS.items():
     print(f"{name}:\n{fused_kernel_report(build_deep(**settings))}\n")
@@ -577,33 +784,64 @@ display(
 )
 
 # %% [markdown]
-# ## 6. Hyperparameter search: random vs Bayesian, same number of trials
+# ## 6. Hyperparameter search: grid, random and Bayesian, same number of trials
 #
-# KerasTuner searches the LSTM width and the learning rate (log scale) on the
-# adding problem. **Random search** samples every trial at random; **Bayesian
-# optimisation** samples `TUNER_INITIAL` at random, then fits a Gaussian process
-# to the scores so far and proposes the most promising next point. Each search
-# gets `TUNER_TRIALS` trials of `TUNER_EPOCHS` epochs, once per seed.
+# KerasTuner searches the LSTM width and the learning rate on the adding
+# problem, with `TUNER_TRIALS` trials of `TUNER_EPOCHS` epochs per search, once
+# per seed:
+#
+# - **grid search** (`keras_tuner.GridSearch`) tries every combination of
+#   `GRID_UNITS` and `GRID_LEARNING_RATES`, in order: exactly
+#   `TUNER_TRIALS` points;
+# - **random search** draws every trial at random: the width from 8, 16 or 32,
+#   the learning rate anywhere in [0.001, 0.03] on a log scale;
+# - **Bayesian optimisation** draws `TUNER_INITIAL` trials at random from that
+#   same space, then fits a Gaussian process to the scores so far and proposes
+#   the most promising next point.
+#
+# A grid spends its trials on a few values of each hyperparameter; random and
+# Bayesian search try a new learning rate at every trial.
 
 
 # %%
-def hypermodel(hp):
-    """KerasTuner search space: units and learning rate."""
-    model = build_sequence_regressor(LENGTH, 2, units=hp.Choice("units", [8, 16, 32]))
-    learning_rate = hp.Float("learning_rate", 1e-3, 3e-2, sampling="log")
+def compiled(units, learning_rate):
+    """The section-1 model at this width, compiled with Adam at this rate."""
+    model = build(units=units)
     model.compile(keras.optimizers.Adam(learning_rate, global_clipnorm=CLIP), "mse")
     return model
 
 
-search_runs = compare_searches(
-    hypermodel,
-    (X_train, y_train),
-    (X_val, y_val),
+def search_space(hp):
+    """Random and Bayesian search: a width and a learning rate (log scale)."""
+    units = hp.Choice("units", [8, 16, 32])
+    return compiled(units, hp.Float("learning_rate", 1e-3, 3e-2, sampling="log"))
+
+
+def grid_space(hp):
+    """Grid search: every width in GRID_UNITS with every rate in GRID_LEARNING_RATES."""
+    units = hp.Choice("units", GRID_UNITS)
+    return compiled(units, hp.Choice("learning_rate", GRID_LEARNING_RATES))
+
+
+search = dict(
+    train=(X_train, y_train),
+    validation=(X_val, y_val),
     seeds=SEEDS,
     trials=TUNER_TRIALS,
     epochs=TUNER_EPOCHS,
     batch_size=BATCH_SIZE,
-    initial_points=TUNER_INITIAL,
+)
+search_runs = pd.concat(
+    [
+        compare_searches(grid_space, methods=["grid"], **search),
+        compare_searches(
+            search_space,
+            methods=["random", "bayesian"],
+            initial_points=TUNER_INITIAL,
+            **search,
+        ),
+    ],
+    ignore_index=True,
 )
 display(
     summary_table(search_runs, ("best_val_loss",))
@@ -628,8 +866,10 @@ display(
     .style.format({"units": "{:.0f}", "learning_rate": "{:.4f}"})
     .set_caption("Best settings found")
 )
-search_words = describe_difference(search_runs, "best_val_loss", "random", "bayesian")
-display(Markdown(f"- {search_words}"))
+search_best, search_words = verdicts(search_runs, metric="best_val_loss")
+display(
+    Markdown(f"Lowest mean best validation MSE: **{search_best}**.\n\n{search_words}")
+)
 
 # %% [markdown]
 # ## Takeaways
@@ -643,14 +883,18 @@ takeaways = (
     f"{init_means[init_best]:.4f} for {init_best} (baseline {baseline:.4f}).\n"
     f"- **Clipping at lr {HIGH_LR}:** "
     f"{describe_difference(clip_runs, 'test_loss', clip_names[0], clip_names[2])}\n"
-    f"- **Optimisers:** lowest mean test MSE with {opt_best}; see the sentences "
-    "above for which differences the seeds support.\n"
+    f"- **Optimisers**, each at the best rate of its sweep: lowest mean test MSE "
+    f"with {opt_best}; see the sentences above for which differences the seeds "
+    "support.\n"
     f"- **Dropout:** "
     f"{describe_difference(drop_runs, 'test_loss', drop_names[0], drop_names[1])} "
-    f"Recurrent dropout took {speed[drop_names[2]] / speed[drop_names[0]]:.1f}× "
-    "the time per epoch of no dropout here, and rules out the fused GPU kernel.\n"
+    f"`LSTM(recurrent_dropout=)` took "
+    f"{speed[drop_names[3]] / speed[drop_names[0]]:.1f}× the time per epoch of no "
+    "dropout here, and rules out the fused GPU kernel.\n"
     f"- **Early stopping:** {es_words}\n"
-    f"- **Search:** {search_words}\n"
+    f"- **Search** (lowest mean: {search_best}):\n"
+    + search_words.replace("- ", "  - ")
+    + "\n"
     f"\nThis notebook ran in {elapsed / 60:.1f} minutes."
 )
 display(Markdown(takeaways))
@@ -658,15 +902,15 @@ display(Markdown(takeaways))
 # %% [markdown]
 # **Train longer:** `python benchmarks/craft.py training` runs this notebook with
 # `LENGTH = 20` (harder for every setting), `EPOCHS = 15`, `DROP_EPOCHS = 40` and
-# `TUNER_TRIALS = 12`, 3 seeds, in about 22 minutes on 2 cores, and prints its
-# tables (results in the README). Before you run it, predict: does clipping
+# a 3 × 4 grid (12 trials per search), 3 seeds, and prints its tables (results
+# in the README). Before you run it, predict: does clipping
 # still matter on the longer task, and does early stopping still help? More
 # seeds (`SEEDS = [0, 1, 2, 3, 4]`) narrow the ranges.
 
 # %%
 KEPT = ["config", "seed", "epochs", "stopped_by_time", "diverged", "best_epoch"]
 KEPT += ["test_loss", "best_val_loss", "final_val_loss", "max_grad_norm"]
-KEPT += ["seconds_per_epoch"]
+KEPT += ["seconds_per_epoch", "optimizer", "learning_rate"]
 KEPT += ["directions used", "best_trial", "best"]
 
 
@@ -692,12 +936,22 @@ record_results(
             ("init", init_runs),
             ("clip", clip_runs),
             ("optimizers", opt_runs),
+            ("lr_sweep", sweep_runs),
             ("dropout", drop_runs),
             ("early_stopping", last_vs_best),
             ("search", search_runs),
         )
     },
     fused=fused,
+    builder_same=builder_same,
+    same_mask_every_step=same_every_step,
+    lr_sweep=LR_SWEEP,
+    best_lr=best_lr,
+    grid={"units": GRID_UNITS, "learning_rate": GRID_LEARNING_RATES},
+    search_tried=[
+        [[t["units"], t["learning_rate"]] for t in trials]
+        for trials in search_runs["trials"]
+    ],
     words={
         "init": init_words,
         "clip": clip_words,
@@ -717,12 +971,18 @@ record_results(
 #    less alike than with 0.1? Look at "directions used".
 # 2. Lower `HIGH_LR` (try 0.3, then 0.1) and watch the largest gradient norm of
 #    the unclipped runs. Below which rate does clipping stop changing the result?
-# 3. Give SGD the same learning rate as Adam (`SGD_LR = ADAPTIVE_LR`). What does
-#    that say about comparing optimisers at one fixed learning rate?
+# 3. Give every optimiser the same single rate (`LR_SWEEP` with `[0.003]` for
+#    each). Which optimiser "wins" now? What does that say about comparing
+#    optimisers at one fixed learning rate?
 # 4. Set `DROP_EPOCHS = 80` so the model without dropout has time to overfit.
 #    Does dropout now beat it on every seed? Then set `DROP_N_TRAIN = 4096`:
 #    what happens to the gap, and why?
-# 5. Give the Bayesian search `TUNER_INITIAL = TUNER_TRIALS`. What is it then?
+# 5. Give the Bayesian search as many initial points as it has trials
+#    (`TUNER_INITIAL = len(GRID_UNITS) * len(GRID_LEARNING_RATES)`). What is it
+#    then?
+# 6. Give the grid three widths and two rates instead of two and two. How many
+#    trials does every search get now, and how many learning rates does the grid
+#    try, against random search?
 #
 # <details><summary>Solutions</summary>
 #
@@ -734,14 +994,19 @@ record_results(
 #    so the runs with and without it end at similar errors (check the ranges over
 #    seeds): clipping is a guard against rare large steps, not a way to learn
 #    faster.
-# 3. SGD at 0.003 barely moves in the same budget: each optimiser has its own
-#    useful range of learning rates, so a fair comparison tunes each one (which
-#    is what section 6 automates).
+# 3. SGD at 0.003 barely moves in the same budget, while Adam and RMSProp do
+#    well there: each optimiser has its own useful range of learning rates, so a
+#    comparison at one rate mostly says which optimiser that rate suits. Tune
+#    each one (the sweep above; section 6 automates it).
 # 4. Dropout can only help once the plain model has passed its best validation
 #    epoch (memorising the noise in its targets); check the best epochs before
 #    you credit it. With 16× more data there is much less room to memorise the
 #    noise, and the gap between the settings shrinks again.
 # 5. Random search: every trial is drawn at random, and the Gaussian process
 #    never gets to propose a point.
+# 6. 3 × 2 = 6 trials each. The grid still tries only 2 learning rates (each
+#    three times), random search about 6 different ones: when one
+#    hyperparameter matters much more than the other, a grid wastes trials on
+#    the one that does not (Bergstra & Bengio, 2012).
 #
 # </details>

@@ -1,7 +1,16 @@
-"""Notebook 06 runs with small parameters; its tables, verdicts and search add up."""
+"""Notebook 06 with small parameters: its lessons hold in its own numbers.
+
+- all-zero weights get no gradient but the output bias;
+- each optimiser is judged at the best rate of its own sweep;
+- `LSTM(dropout=)` keeps one mask for the whole sequence, a Dropout layer does
+  not; recurrent dropout rules out the fused kernel;
+- grid search tries exactly its grid, the other searches as many trials;
+- a winner is named only where the ranges over seeds do not overlap.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -33,7 +42,10 @@ def test_notebook_06_records_consistent_results(run_notebook):
     comparisons_have_one_row_per_config_and_seed(results["runs"])
     verdicts_are_the_numbers(results)
     clipping_example_and_fused_kernels(results)
+    dropout_masks(results)
+    optimisers_at_their_best_rate(results)
     search_used_the_same_trials(results)
+    assert results["builder_same"] is True  # build_sequence_regressor == build
 
 
 def zeros_cannot_learn(results):
@@ -46,7 +58,9 @@ def zeros_cannot_learn(results):
 
 
 def comparisons_have_one_row_per_config_and_seed(runs):
-    sizes = {"init": 4, "clip": 4, "optimizers": 4, "dropout": 3}
+    sweep_size = sum(len(rates) for rates in QUICK["LR_SWEEP"].values())
+    sizes = {"init": 4, "clip": 4, "optimizers": 4, "dropout": 4}
+    sizes["lr_sweep"] = sweep_size
     for section, n_configs in sizes.items():
         rows = runs[section]
         configs = list(dict.fromkeys(r["config"] for r in rows))
@@ -82,10 +96,13 @@ def verdicts_are_the_numbers(results):
     for other in names[1:]:
         sentence = describe_difference(drop, "test_loss", names[0], other)
         assert sentence in words["dropout"]
-    search = frame(runs["search"], "best_val_loss")
-    assert words["search"] == describe_difference(
-        search, "best_val_loss", "random", "bayesian"
-    )
+    for section, metric in (("optimizers", "test_loss"), ("search", "best_val_loss")):
+        table = frame(runs[section], metric)
+        best = table.groupby("config", sort=False)[metric].mean().idxmin()
+        for other in dict.fromkeys(table["config"]):
+            if other != best:
+                sentence = describe_difference(table, metric, best, other)
+                assert sentence in words[section]
     last_vs_best = frame(runs["early_stopping"], "test_loss")
     assert words["early_stopping"] == describe_difference(
         last_vs_best, "test_loss", *dict.fromkeys(last_vs_best["config"])
@@ -101,20 +118,54 @@ def clipping_example_and_fused_kernels(results):
     np.testing.assert_allclose(example["by_value"], [0.1, 0.1])
     assert results["fused"] == {
         "no dropout": True,
-        "dropout 0.3": True,
-        "recurrent dropout 0.3": False,
+        "Dropout layer 0.3": True,
+        "LSTM(dropout=0.3)": True,
+        "LSTM(recurrent_dropout=0.3)": False,
     }
 
 
+def dropout_masks(results):
+    # LSTM(dropout=) drops the same input features at every step of a sequence;
+    # a Dropout layer draws a new mask for every step
+    assert results["same_mask_every_step"] == {
+        "LSTM(dropout=)": True,
+        "Dropout layer": False,
+    }
+
+
+def optimisers_at_their_best_rate(results):
+    sweep = pd.DataFrame(results["runs"]["lr_sweep"])
+    sweep["val_mse"] = sweep["final_val_loss"].astype(float).fillna(np.inf)
+    assert list(dict.fromkeys(sweep["optimizer"])) == list(QUICK["LR_SWEEP"])
+    chosen = results["runs"]["optimizers"]
+    for name, rates in QUICK["LR_SWEEP"].items():
+        rows = sweep[sweep["optimizer"] == name]
+        assert sorted(set(rows["learning_rate"])) == sorted(rates)
+        mean = rows.groupby("learning_rate")["val_mse"].mean()
+        assert results["best_lr"][name] == mean.idxmin()  # the best of its sweep
+        at_best = rows[rows["learning_rate"] == mean.idxmin()]
+        compared = [r for r in chosen if r["config"].startswith(f"{name} (lr ")]
+        assert [r["test_loss"] for r in compared] == at_best["test_loss"].tolist()
+
+
 def search_used_the_same_trials(results):
-    assert results["search_trials"] == [QUICK["TUNER_TRIALS"]] * (2 * len(SEEDS))
+    grid = list(itertools.product(QUICK["GRID_UNITS"], QUICK["GRID_LEARNING_RATES"]))
+    assert results["grid"] == {
+        "units": QUICK["GRID_UNITS"],
+        "learning_rate": QUICK["GRID_LEARNING_RATES"],
+    }
+    methods = ["grid", "random", "bayesian"]
     rows = results["runs"]["search"]
-    assert [r["config"] for r in rows] == ["random"] * len(SEEDS) + ["bayesian"] * len(
-        SEEDS
-    )
+    assert [r["config"] for r in rows] == [m for m in methods for _ in SEEDS]
+    # every search gets as many trials as the grid has points
+    assert results["search_trials"] == [len(grid)] * (3 * len(SEEDS))
+    for row, tried in zip(rows, results["search_tried"], strict=True):
+        if row["config"] == "grid":  # exactly the grid, each point once
+            assert sorted(tuple(point) for point in tried) == sorted(grid)
+        else:  # the continuous space
+            for units, rate in tried:
+                assert units in (8, 16, 32) and 1e-3 <= rate <= 3e-2
     for row, curve in zip(rows, results["search_best_so_far"], strict=True):
         assert np.all(np.diff(curve) <= 0)  # best so far never gets worse
         assert row["best_val_loss"] == pytest.approx(curve[-1])
         assert set(row["best"]) == {"units", "learning_rate"}
-        assert row["best"]["units"] in (8, 16, 32)
-        assert 1e-3 <= row["best"]["learning_rate"] <= 3e-2
