@@ -9,7 +9,7 @@ deviation and range over seeds, diverged runs) followed by the notebook's own
 verdicts, which say "not shown" where the ranges over seeds overlap.
 
 Usage:
-    python benchmarks/craft.py training                 # full size (README has its time)
+    python benchmarks/craft.py training                 # full size
     python benchmarks/craft.py training --seeds 0 1 2 3 4 --epochs 20
     python benchmarks/craft.py training --default       # the notebook's defaults
     python benchmarks/craft.py training --quick         # test parameters, a smoke test
