@@ -33,6 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from rnn_zoo.cli import UsageError, log
+from rnn_zoo.cli.options import (
+    non_negative_int,
+    positive_float,
+    positive_int,
+    unit_interval,
+    with_flags,
+)
 from rnn_zoo.notebook import quiet_import_tensorflow
 
 __all__ = ["register", "run_train", "run_generate", "read_corpus", "DEFAULTS"]
@@ -90,7 +97,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     budget.add_argument("--epochs", type=int, help="train this many epochs instead")
     train.add_argument("--out", required=True, metavar="DIR", help="bundle folder")
-    train.add_argument("--cell", choices=("lstm", "gru"), default=DEFAULTS["cell"])
+    train.add_argument(
+        "--cell",
+        choices=("lstm", "gru"),
+        default=DEFAULTS["cell"],
+        help=f"recurrent cell (default: {DEFAULTS['cell']})",
+    )
     for name, kind, help_text in (
         ("units", int, "recurrent units per layer"),
         ("layers", int, "recurrent layers"),
@@ -113,12 +125,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Write the prompt plus generated text to stdout.",
     )
     generate.add_argument("bundle", metavar="DIR", help="folder from `lm train`")
-    generate.add_argument("--prompt", default="\n", help="text to continue")
-    generate.add_argument("--length", type=int, default=500, help="characters (500)")
-    generate.add_argument("--temperature", type=float, default=0.8, help="(0.8)")
-    generate.add_argument("--top-k", type=int, help="sample among the K likeliest")
-    generate.add_argument("--top-p", type=float, help="nucleus sampling, in (0, 1]")
-    generate.add_argument("--seed", type=int, help="same seed, same text")
+    generate.add_argument(
+        "--prompt",
+        default="\n",
+        help="text to continue; it warms the model's state (default: a newline)",
+    )
+    generate.add_argument(
+        "--length", type=non_negative_int, default=500, help="characters (500)"
+    )
+    generate.add_argument(
+        "--temperature",
+        type=positive_float,
+        default=0.8,
+        help="divides the logits before sampling: below 1 safer and more "
+        "repetitive, above 1 more varied and more misspelt (0.8)",
+    )
+    generate.add_argument(
+        "--top-k",
+        type=positive_int,
+        help="sample among the K likeliest characters (default: all)",
+    )
+    generate.add_argument(
+        "--top-p",
+        type=unit_interval,
+        help="nucleus sampling: the likeliest characters whose probabilities "
+        "reach P, in (0, 1] (default: all)",
+    )
+    generate.add_argument(
+        "--seed",
+        type=non_negative_int,
+        help="seed of the sampler, >= 0: the same seed gives the same text "
+        "(default: a fresh random seed each run)",
+    )
     generate.set_defaults(run=run_generate)
 
 
@@ -372,20 +410,12 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
     return 0
 
 
-def _check_generation_options(args: argparse.Namespace) -> None:
-    """The checks `generate_text` makes, before the slow TensorFlow import."""
-    from rnn_zoo._validation import check_float, check_int
+# generate_text's arguments that are flags of `lm generate` (for its messages)
+_GENERATE_FLAGS = ("prompt", "length", "temperature", "top_k", "top_p", "seed")
 
-    try:
-        check_int(args.length, "length", minimum=0)
-        check_float(args.temperature, "temperature", low=0.0, low_inclusive=False)
-        check_int(args.top_k, "top_k", minimum=1, allow_none=True)
-        check_float(
-            args.top_p, "top_p", low=0.0, high=1.0, low_inclusive=False, allow_none=True
-        )
-        check_int(args.seed, "seed", minimum=0, allow_none=True)
-    except ValueError as exc:
-        raise UsageError(_one_line(exc)) from None
+
+def _check_generation_options(args: argparse.Namespace) -> None:
+    """What the parser's types cannot check, before the slow TensorFlow import."""
     if not args.prompt:
         raise UsageError("--prompt must be a non-empty string (it warms the state)")
 
@@ -418,8 +448,8 @@ def run_generate(args: argparse.Namespace) -> int:
             top_p=args.top_p,
             seed=args.seed,
         )
-    except (TypeError, ValueError) as exc:
-        raise UsageError(_one_line(exc)) from None
+    except (TypeError, ValueError) as exc:  # e.g. --top-k above the vocabulary
+        raise UsageError(with_flags(exc, _GENERATE_FLAGS)) from None
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
     return 0

@@ -59,7 +59,7 @@ def test_train_then_generate(corpus, tmp_path, capsys):
     assert "epoch 1: validation bits/char: " in train.stderr
     (summary,) = train.stdout.strip().splitlines()
     assert "validation bits/char" in summary and "2-gram baseline" in summary
-    assert {"model.keras", "tokenizer.json", "config.json"} <= {
+    assert {"model.keras", "tokenizer.json", "config.json", "manifest.json"} <= {
         p.name for p in out.iterdir()
     }
 
@@ -108,12 +108,12 @@ def test_interrupted_run_resumes(corpus, tmp_path, monkeypatch, capsys):
 
     # other settings: refused, with what changed
     assert main([*args, *TINY, "--seed", "1"]) == 2
-    assert "unfinished run with other settings (seed)" in _one_error_line(
-        capsys, "train"
+    assert "holds a run trained with other settings: --seed 0 (now 1)" in (
+        _one_error_line(capsys, "train")
     )
 
     assert main([*args, *TINY]) == 0
-    assert "resuming the unfinished run" in capsys.readouterr().err
+    assert "resuming the interrupted run" in capsys.readouterr().err
     with open(Path(out) / "run" / "history.csv") as f:
         assert [int(row["epoch"]) for row in csv.DictReader(f)] == [0, 1, 2]
 
@@ -154,8 +154,8 @@ def test_bad_corpora_are_one_line_exit_2(tmp_path, capsys):
     ("options", "problem"),
     [
         (["--units", "0"], "--units must be >= 1"),
-        (["--minutes", "0"], "--minutes must be > 0"),
-        (["--minutes", "nan"], "--minutes must be > 0"),
+        (["--minutes", "0"], "--minutes must be a finite number > 0"),
+        (["--minutes", "nan"], "--minutes must be a finite number > 0"),
         (["--epochs", "0"], "--epochs must be >= 1"),
         (["--learning-rate", "-1"], "--learning-rate must be > 0"),
         (["--seq-len", "0"], "--seq-len must be >= 1"),
@@ -182,18 +182,26 @@ def test_minutes_and_epochs_exclude_each_other(capsys):
 @pytest.mark.parametrize(
     ("options", "problem"),
     [
-        (["--temperature", "0"], "`temperature` must be a number > 0"),
-        (["--temperature", "nan"], "`temperature` must be a number > 0"),
-        (["--top-k", "0"], "`top_k` must be a positive integer"),
-        (["--top-p", "0"], "`top_p` must be a number in (0.0, 1.0]"),
-        (["--top-p", "1.5"], "`top_p` must be a number in (0.0, 1.0]"),
-        (["--length", "-1"], "`length` must be a non-negative integer"),
+        (["--temperature", "0"], "argument --temperature: must be a positive"),
+        (["--temperature", "nan"], "argument --temperature: must be a positive"),
+        (["--top-k", "0"], "argument --top-k: must be a positive integer"),
+        (["--top-p", "0"], "argument --top-p: must be a number in (0, 1]"),
+        (["--top-p", "1.5"], "argument --top-p: must be a number in (0, 1]"),
+        (["--length", "-1"], "argument --length: must be a non-negative integer"),
+        (["--seed", "-1"], "argument --seed: must be a non-negative integer"),
         (["--prompt", ""], "--prompt must be a non-empty string"),
     ],
 )
 def test_bad_generate_options(options, problem, tmp_path, capsys):
-    assert main(["lm", "generate", str(tmp_path), *options]) == 2
-    assert problem in _one_error_line(capsys, "generate")
+    # one line naming the flag (never the Python name `top_k`), exit code 2
+    try:
+        code = main(["lm", "generate", str(tmp_path), *options])
+    except SystemExit as exit_info:
+        code = exit_info.code
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith("rnn_zoo lm generate: error: ")
+    assert problem in err and "`" not in err
 
 
 def test_generate_needs_a_bundle(tmp_path, capsys):
