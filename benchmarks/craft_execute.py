@@ -32,14 +32,11 @@ Usage:
 
 from __future__ import annotations
 
-import os
 import platform
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-from craft_options import parse_sizes
+from craft_options import execute_notebook, parse_sizes
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -215,25 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_sizes(
         argv, prog="craft.py execute", doc=__doc__, defaults=DEFAULTS, quick=QUICK
     )
-    # after the options, so that --help and a bad option answer at once
-    from rnn_zoo.notebook import quiet_import_tensorflow
-    from tools.run_tutorials import NOTEBOOKS, execute
-
-    quiet_import_tensorflow()
-    params = notebook_parameters(args)
-    out = Path(tempfile.mkdtemp(prefix="craft_execute_"))
-    print(
-        f"Notebook {NOTEBOOK} with {params} on {platform.node()} "
-        f"({os.cpu_count()} CPUs), executed into {out}",
-        flush=True,
-    )
-    start = time.perf_counter()
-    outcome, _ = execute(NOTEBOOKS / f"{NOTEBOOK}.ipynb", out, params, html=False)
-    minutes = (time.perf_counter() - start) / 60
-    if not outcome.ok:
-        print(f"FAILED after {minutes:.1f} min: {outcome.error}")
+    results, minutes = execute_notebook(NOTEBOOK, notebook_parameters(args))
+    if results is None:
         return 1
-    results = outcome.results
     frame = runs_frame(results, args.max_digits)
     baseline = {int(k): v for k, v in results["no_carry_baseline"].items()}
     print(

@@ -42,10 +42,13 @@ def check_comparisons(results: dict, max_digits: int, seeds: list[int]) -> None:
     """Each recorded verdict, recomputed from the per-seed exact matches."""
     by_seed = results["exact_match_by_seed"]
 
+    longest, trained_mean = (results["metrics"][k] for k in ("longest", "trained mean"))
+
     def score(name: str, seed: int, metric: str) -> float:
         em = by_seed[f"{name} / seed {seed}"]
-        if metric.startswith(f"% right at {max_digits} digits"):
+        if metric == longest:
             return 100 * em[str(max_digits)]
+        assert metric == trained_mean, metric
         return 100 * np.mean([em[str(k)] for k in range(1, max_digits + 1)])
 
     assert results["comparisons"], "no comparison recorded"
