@@ -161,6 +161,7 @@ def register(
         >>> check("q0_demo", lambda: 2).status
         [PASS] q0_demo: 1/1
         'pass'
+        >>> del CHECKS["q0_demo"]
     """
     if name in CHECKS:
         raise ValueError(error_message("name", "a new check id", name))
