@@ -728,8 +728,9 @@ record_results(
 #   forecast itself, and whether the leak (a scaler fitted on all rows, a
 #   shuffled split) flattered this model on the same days by more than the
 #   spread over seeds. Split along time first and fit every statistic on the
-#   training part all the same: a leak that does little here can do a lot with
-#   a bigger model or a scaler that sees a new price range.
+#   training part all the same: a leak that does little for one model and one
+#   stock can do a lot with a bigger model or a scaler that sees a new price
+#   range.
 # - For prices, the random walk is the baseline to beat, and MASE makes the
 #   comparison scale-free; a paired test (Diebold-Mariano), repeated over seeds,
 #   decides whether a difference in errors is more than luck.
