@@ -150,7 +150,8 @@ def with_flags(
     """Rewrite a library message in terms of command-line flags, on one line.
 
     `` `top_k` `` becomes ``--top-k`` and ``top_k=0`` becomes ``--top-k 0``, for
-    each Python argument name in ``names``; whitespace runs become one space.
+    each Python argument name in ``names``; whitespace runs become one space;
+    "or None" goes (a flag cannot be given None: it is left out instead).
 
     Args:
         message: The message, or the exception carrying it.
@@ -162,14 +163,14 @@ def with_flags(
         The rewritten one-line message.
 
     Example:
-        >>> with_flags("`top_k` must be an integer in [1, 66]. Received: top_k=70",
-        ...            ["top_k", "seed"])
+        >>> with_flags("`top_k` must be an integer in [1, 66] or None. "
+        ...            "Received: top_k=70", ["top_k", "seed"])
         '--top-k must be an integer in [1, 66]. Received: --top-k 70'
         >>> with_flags("`folds` must be >= 2. Received: folds=1",
         ...            {"folds": "--backtest-folds"})
         '--backtest-folds must be >= 2. Received: --backtest-folds 1'
     """
-    text = " ".join(str(message).split())
+    text = " ".join(str(message).split()).replace(" or None", "")
     if not isinstance(names, Mapping):
         names = {name: "--" + name.replace("_", "-") for name in names}
     for name, flag in names.items():

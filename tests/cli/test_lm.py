@@ -86,6 +86,11 @@ def test_train_then_generate(corpus, tmp_path, capsys):
     )
     assert code == 0
     assert capsys.readouterr().out == gen.stdout
+    # a value only the model can refuse is still named by its flag
+    assert main(["lm", "generate", str(out), "--top-k", "1000"]) == 2
+    line = _one_error_line(capsys, "generate")
+    assert "--top-k must be an integer in [1, " in line
+    assert "top_k" not in line and "None" not in line
 
 
 def test_interrupted_run_resumes(corpus, tmp_path, monkeypatch, capsys):
