@@ -167,11 +167,12 @@ display(
 display(
     Markdown(
         'The 5-token row loses its last token with `truncating="post"` and its '
-        'first with `"pre"`. For a unidirectional RNN the side matters little '
-        "once masked. For a **bidirectional** one it matters without a mask: the "
-        "backward layer starts at the right end, so with post-padding it reads "
-        "the padding *before* any real token, and with pre-padding the forward "
-        "layer does. With a mask both directions skip the padding. On a GPU, "
+        'first with `"pre"`. Without a mask, a unidirectional model that outputs '
+        "at every step is safe with post-padding (the padding comes after every "
+        "real step) but not with pre-padding. A **bidirectional** one is safe "
+        "with neither: with post-padding its backward layer reads the padding "
+        "*before* any real token, with pre-padding its forward layer does. With "
+        "a mask both directions skip the padding. On a GPU, "
         "Keras' fused cuDNN kernels accept a mask only for post-padding (real "
         'steps first), which is why `pad` defaults to `"post"`. The masking '
         "section below measures all four combinations on the trained model."
