@@ -15,7 +15,12 @@ table:
 - exact match with greedy decoding and with beam search (``--beam``, 5), the
   exact match on the unseen-year block and on long sources (at least 25
   characters), and the attention alignment accuracy (share of output characters
-  whose attention peak lies in the gold source span).
+  whose attention peak lies in the gold source span);
+- what ``dates translate`` would say of the greedy answers on the test dates
+  from the training years (the unseen block is always unsure, by design): the
+  share of correct answers marked unsure (the checks of
+  ``rnn_zoo.cli.date_confidence`` plus the model's probability below
+  ``MIN_PROBABILITY``), and how many of the wrong answers were marked unsure.
 
 Usage:
     python benchmarks/seq2seq.py                      # 3 x 5 minutes + scoring
@@ -36,6 +41,7 @@ import time
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
+from rnn_zoo.cli.date_confidence import date_problem, unsure_reasons  # noqa: E402
 from rnn_zoo.cli.date_training import (  # noqa: E402
     date_pairs,
     evaluate_translator,
@@ -86,6 +92,35 @@ def _em_where(scores: dict, keep) -> float | None:
     return exact_match(
         [predictions[i] for i in index], [pairs.targets[i] for i in index]
     )
+
+
+def unsure_rates(translator, scores: dict, block: tuple[int, int]) -> tuple:
+    """Correct answers marked unsure (share) and wrong ones caught (k of n).
+
+    Only test dates from the training years count: the block left out of
+    training is unsure by design (its years were never seen).
+    """
+    pairs, predictions = scores["pairs"], scores["predictions"]
+    keep = [
+        i for i in range(len(pairs)) if not block[0] <= pairs.dates[i].year <= block[1]
+    ]
+    sources = [pairs.sources[i] for i in keep]
+    answers = [predictions[i] for i in keep]
+    reasons = unsure_reasons(
+        sources, answers, translator.confidence(sources, answers), exclude_years=block
+    )
+    correct = [answers[j] == pairs.targets[i] for j, i in enumerate(keep)]
+    unsure = [r is not None for r in reasons]
+    n_correct = sum(correct)
+    flagged = sum(u for u, c in zip(unsure, correct, strict=True) if c)
+    caught = sum(u for u, c in zip(unsure, correct, strict=True) if not c)
+    by_checks = sum(
+        date_problem(s, a, exclude_years=block) is not None
+        for s, a, c in zip(sources, answers, correct, strict=True)
+        if not c
+    )
+    share = flagged / n_correct if n_correct else None
+    return share, caught, len(correct) - n_correct, by_checks
 
 
 def _pct(value: float | None) -> str:
@@ -140,6 +175,7 @@ def main() -> int:
         beam = evaluate_translator(translator, test, beam_width=args.beam)
         unseen = _em_where(greedy, lambda p, i: block[0] <= p.dates[i].year <= block[1])
         long = _em_where(greedy, lambda p, i: len(p.sources[i]) >= LONG_SOURCE)
+        flagged, caught, wrong, by_checks = unsure_rates(translator, greedy, block)
         rows.append(
             (
                 attention,
@@ -151,6 +187,8 @@ def main() -> int:
                 long,
                 greedy["alignment_accuracy"],
                 greedy["dropped"],
+                flagged,
+                f"{caught} of {wrong} ({by_checks} by the date checks)",
             )
         )
         print(
@@ -162,13 +200,18 @@ def main() -> int:
     print(
         f"| attention | epochs | train (min) | exact match greedy | exact match beam "
         f"{args.beam} | unseen years {block[0]}-{block[1]} | sources >= "
-        f"{LONG_SOURCE} chars | alignment accuracy | unreadable |"
+        f"{LONG_SOURCE} chars | alignment accuracy | unreadable | correct answers "
+        "marked unsure | wrong answers marked unsure |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, epochs, minutes, em, em_beam, em_unseen, em_long, align, dropped in rows:
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (
+        name, epochs, minutes, em, em_beam, em_unseen, em_long, align, dropped,
+        flagged, caught,
+    ) in rows:  # fmt: skip
         print(
             f"| {name} | {epochs} | {minutes:.1f} | {_pct(em)} | {_pct(em_beam)} | "
-            f"{_pct(em_unseen)} | {_pct(em_long)} | {_pct(align)} | {dropped} |"
+            f"{_pct(em_unseen)} | {_pct(em_long)} | {_pct(align)} | {dropped} | "
+            f"{_pct(flagged)} | {caught} |"
         )
     never_lower = all(row[4] >= row[3] for row in rows)
     print(f"\nbeam {args.beam} never below greedy: {'yes' if never_lower else 'NO'}")
