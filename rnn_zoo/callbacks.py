@@ -11,8 +11,10 @@
 - `BudgetProgbar` is Keras' progress bar for such a budget: each epoch opens with
   "Epoch 3 (4.2 of 10.0 min)" instead of "Epoch 3/10000".
 
-The run folder of ``fit(run_dir=...)`` (backup, ``best.keras``, ``history.csv``,
-all committed atomically once per epoch) is kept by `rnn_zoo.run_state`.
+- `RunCheckpoint` keeps the run folder of ``fit(run_dir=...)`` (backup,
+  ``best.keras``, ``history.csv``), committed atomically once per epoch after
+  every other callback (the format: `rnn_zoo.run_state`), and
+  `seed_early_stopping` gives a resumed run's ``EarlyStopping`` its memory.
 """
 
 from __future__ import annotations
@@ -20,10 +22,21 @@ from __future__ import annotations
 import math
 import os
 import time
+import warnings
+from pathlib import Path
+from typing import Any
 
 import keras
 
 from rnn_zoo._validation import check_float, check_one_of, check_type
+from rnn_zoo.run_state import (
+    BEST,
+    RunState,
+    as_float,
+    commit_epoch,
+    finish_run,
+    stage_best,
+)
 
 __all__ = [
     "BudgetProgbar",
@@ -31,6 +44,8 @@ __all__ = [
     "TimeBudget",
     "TrainingDivergedError",
     "WallClockDecay",
+    "RunCheckpoint",
+    "seed_early_stopping",
 ]
 
 
@@ -324,3 +339,126 @@ def _diverged_message(
             "next run starts from scratch."
         )
     return msg
+
+
+def seed_early_stopping(
+    stopper: keras.callbacks.EarlyStopping, model: keras.Model, state: RunState
+) -> None:
+    """Give a resumed run's early stopping its memory of the best epoch.
+
+    ``EarlyStopping`` starts every ``fit`` afresh; a resumed run should stop
+    and restore exactly as the uninterrupted one would. Seeds ``best``,
+    ``best_epoch``, ``wait`` and (with ``restore_best_weights``) the best
+    weights: the model's own when the last committed epoch was the best, else
+    those of ``best.keras`` (loaded in safe mode).
+
+    Args:
+        stopper: The callback, after its ``on_train_begin``.
+        model: The model being trained (already restored).
+        state: From `read_run_state`.
+
+    Example:
+        >>> seed_early_stopping(stopper, model, state)  # doctest: +SKIP
+    """
+    from rnn_zoo.models.serialization import load_model
+
+    rows = [row for row in state.history if int(row["epoch"]) < state.epoch]
+    values = [as_float(row.get(stopper.monitor)) for row in rows]
+    finite = [v for v in values if not math.isnan(v)]
+    if not finite:
+        return
+    best = min(finite)
+    best_epoch = int(rows[values.index(best)]["epoch"])
+    if stopper.restore_best_weights:
+        if best_epoch == state.epoch - 1:
+            stopper.best_weights = model.get_weights()
+        else:
+            try:
+                weights = load_model(state.folder.parent / BEST, compile=False)
+                weights = weights.get_weights()
+                if len(weights) != len(model.weights):
+                    raise ValueError("its weights do not match the model")
+            except Exception as error:  # any failure means "no best weights"
+                warnings.warn(
+                    f"Could not read the best weights from "
+                    f"{str(state.folder.parent / BEST)!r} ({error!r}); early "
+                    "stopping will restore the best weights seen since the resume.",
+                    stacklevel=2,
+                )
+                return
+            stopper.best_weights = weights
+    stopper.best = best
+    stopper.best_epoch = best_epoch
+    stopper.wait = state.epoch - 1 - best_epoch
+
+
+class RunCheckpoint(keras.callbacks.Callback):
+    """Commit each epoch to a run folder (see the module docstring).
+
+    Replaces ``BackupAndRestore``, ``ModelCheckpoint(save_best_only=True)`` and
+    ``CSVLogger`` with one writer whose files are always consistent. It must be
+    the last callback, so an epoch is committed only after every other callback
+    handled it. Restoring is done by `rnn_zoo.fit` before training starts.
+
+    Args:
+        run_dir: The run folder (created).
+        monitor: The quantity for ``best.keras`` (lower is better).
+        state: The state being resumed or continued, or None for a new run.
+        early_stopping: The run's ``EarlyStopping``, seeded (`seed_early_stopping`)
+            when an interrupted run resumes; None when there is none.
+
+    Example:
+        >>> RunCheckpoint("run", "loss")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        run_dir: str | os.PathLike,
+        monitor: str,
+        state: RunState | None = None,
+        early_stopping: keras.callbacks.EarlyStopping | None = None,
+    ):
+        super().__init__()
+        self.run_dir = Path(run_dir)
+        self.monitor = monitor
+        self.state = state
+        self.early_stopping = early_stopping
+        self.epoch = 0 if state is None else state.epoch
+        self.history = [] if state is None else list(state.history)
+        self.best = None if state is None else state.best
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        # after EarlyStopping's own on_train_begin, which forgets everything
+        resuming = self.state is not None and not self.state.finished
+        if resuming and self.early_stopping is not None:
+            seed_early_stopping(self.early_stopping, self.model, self.state)
+
+    def _best_value(self) -> float:
+        return math.inf if self.best is None else float(self.best["value"])
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        value = as_float(logs.get(self.monitor))
+        best = self.best
+        if not math.isnan(value) and value < self._best_value():
+            best = stage_best(self.run_dir, epoch, value, self.model.save)
+        row = {"epoch": str(epoch)}
+        row.update({k: repr(float(v)) for k, v in sorted(logs.items())})
+        history = [r for r in self.history if int(r["epoch"]) < epoch] + [row]
+        self._commit(epoch + 1, best, history, finished=False)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self._commit(self.epoch, self.best, self.history, finished=True)
+        finish_run(self.run_dir)
+
+    def _commit(self, epoch: int, best: Any, history: list, finished: bool) -> None:
+        commit_epoch(
+            self.run_dir,
+            epoch=epoch,
+            monitor=self.monitor,
+            history=history,
+            best=best,
+            save_weights=self.model.save_weights,
+            finished=finished,
+        )
+        self.epoch, self.best, self.history = epoch, best, history

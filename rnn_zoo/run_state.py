@@ -1,7 +1,9 @@
 """A training run folder that survives a crash or a kill at any moment.
 
-`rnn_zoo.fit(run_dir=...)` keeps its state here (`RunCheckpoint` writes it,
-`read_run_state` / `restore_run` read it)::
+`rnn_zoo.fit(run_dir=...)` keeps its state here (the callback
+`rnn_zoo.callbacks.RunCheckpoint` writes it through `commit_epoch` and
+`finish_run`; `read_run_state` reads it). This module does not import
+TensorFlow, so the command line can inspect a run folder at once::
 
     run_dir/
       backup/                   while a run is in progress (deleted at its end)
@@ -44,19 +46,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import keras
-
 from rnn_zoo import _faults
 from rnn_zoo._atomic import sha256_file, write_text
 
 __all__ = [
     "RUN_FILES",
-    "RunCheckpoint",
     "RunState",
+    "as_float",
+    "bad_state",
     "clear_run",
+    "commit_epoch",
+    "finish_run",
     "read_run_state",
-    "restore_weights",
-    "seed_early_stopping",
+    "stage_best",
 ]
 
 BACKUP, FINAL = "backup", "final"
@@ -90,7 +92,20 @@ class RunState:
     history: list[dict[str, str]] = field(default_factory=list)
 
 
-def _bad_state(folder: Path, problem: str) -> ValueError:
+def bad_state(folder: Path, problem: str) -> ValueError:
+    """The one-line error for a state folder that cannot be resumed.
+
+    Args:
+        folder: The ``backup/`` or ``final/`` folder.
+        problem: What is wrong with it.
+
+    Returns:
+        The ``ValueError`` to raise (it names the folder to delete).
+
+    Example:
+        >>> str(bad_state(Path("run/backup"), "it is empty"))[:45]
+        "The run folder 'run' cannot be resumed: it is"
+    """
     return ValueError(
         f"The run folder {str(folder.parent)!r} cannot be resumed: {problem}. "
         f"Delete {str(folder)!r} to start that run over"
@@ -154,7 +169,11 @@ def read_run_state(run_dir: str | os.PathLike) -> RunState | None:
     for name in (BACKUP, FINAL):
         folder = run_dir / name
         if (folder / RECORD).is_file() or (folder / WEIGHTS).is_file():
-            return _read(run_dir, folder)
+            state = _read(run_dir, folder)
+            if state.finished and name == BACKUP:  # killed before the last rename
+                finish_run(run_dir)
+                state.folder = run_dir / FINAL
+            return state
     return None
 
 
@@ -163,17 +182,17 @@ def _read(run_dir: Path, folder: Path) -> RunState:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
         epoch = int(record["epoch"])
     except FileNotFoundError:
-        raise _bad_state(folder, f"{RECORD} is missing") from None
+        raise bad_state(folder, f"{RECORD} is missing") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         problem = f"{RECORD} is unreadable ({type(exc).__name__})"
-        raise _bad_state(folder, problem) from None
+        raise bad_state(folder, problem) from None
     if record.get("format") != _FORMAT:  # a backup written by Keras' own callback
         if not (folder / WEIGHTS).is_file():
-            raise _bad_state(folder, f"{WEIGHTS} is missing")
+            raise bad_state(folder, f"{WEIGHTS} is missing")
         return RunState(epoch, False, folder, "loss")
     weights = record["weights"]
     if not _promote(folder / _STAGED_WEIGHTS, folder / WEIGHTS, weights["sha256"]):
-        raise _bad_state(
+        raise bad_state(
             folder,
             f"{WEIGHTS} is missing or does not match the SHA-256 in {RECORD} "
             "(cut short or replaced)",
@@ -219,38 +238,7 @@ def clear_run(run_dir: str | os.PathLike) -> None:
         shutil.rmtree(run_dir / name, ignore_errors=True)
 
 
-def restore_weights(model: keras.Model, state: RunState) -> None:
-    """Load a state's weights and optimizer state into ``model``.
-
-    Args:
-        model: The compiled model of the same architecture.
-        state: From `read_run_state`.
-
-    Raises:
-        ValueError: One line naming the folder to delete, if the weights do
-            not fit the model or cannot be read.
-
-    Example:
-        >>> restore_weights(model, read_run_state("run"))  # doctest: +SKIP
-    """
-    if not model.built:
-        raise ValueError(
-            "`model` must be built before it can resume from a run folder; "
-            "build it (call it on a batch) or pass a factory that builds it"
-        )
-    if model.optimizer is not None and not model.optimizer.built:
-        model.optimizer.build(model.trainable_variables)
-    try:
-        model.load_weights(state.folder / WEIGHTS)
-    except (OSError, ValueError, KeyError) as exc:
-        problem = (
-            f"its {WEIGHTS} does not fit this model or cannot be read "
-            f"({type(exc).__name__}: {' '.join(str(exc).split())[:150]})"
-        )
-        raise _bad_state(state.folder, problem) from None
-
-
-def _as_float(text: Any) -> float:
+def as_float(text: Any) -> float:
     try:
         value = float(text)
     except (TypeError, ValueError):
@@ -258,152 +246,101 @@ def _as_float(text: Any) -> float:
     return value if math.isfinite(value) else math.nan
 
 
-def seed_early_stopping(
-    stopper: keras.callbacks.EarlyStopping, model: keras.Model, state: RunState
+def stage_best(
+    run_dir: str | os.PathLike, epoch: int, value: float, save: Any
+) -> dict[str, Any]:
+    """Write a new best model under its staging name; `commit_epoch` promotes it.
+
+    Args:
+        run_dir: The run folder.
+        epoch: The 0-based epoch of the model.
+        value: Its monitored value.
+        save: ``save(path)`` writes the ``.keras`` file (``model.save``).
+
+    Returns:
+        The ``best`` entry for `commit_epoch`.
+
+    Example:
+        >>> stage_best("run", 3, 0.25, model.save)  # doctest: +SKIP
+    """
+    staged = Path(run_dir) / _STAGED_BEST
+    save(staged)
+    _faults.reached(f"write:{BEST}", staged)
+    return {"epoch": epoch, "value": value, "sha256": sha256_file(staged)}
+
+
+def commit_epoch(
+    run_dir: str | os.PathLike,
+    *,
+    epoch: int,
+    monitor: str,
+    history: list[dict[str, str]],
+    best: dict[str, Any] | None,
+    save_weights: Any,
+    finished: bool = False,
 ) -> None:
-    """Give a resumed run's early stopping its memory of the best epoch.
-
-    ``EarlyStopping`` starts every ``fit`` afresh; a resumed run should stop
-    and restore exactly as the uninterrupted one would. Seeds ``best``,
-    ``best_epoch``, ``wait`` and (with ``restore_best_weights``) the best
-    weights: the model's own when the last committed epoch was the best, else
-    those of ``best.keras`` (loaded in safe mode).
+    """Commit ``epoch`` completed epochs to ``run_dir`` (see the module docstring).
 
     Args:
-        stopper: The callback, after its ``on_train_begin``.
-        model: The model being trained (already restored).
-        state: From `read_run_state`.
+        run_dir: The run folder.
+        epoch: Epochs completed (the record's ``epoch``).
+        monitor: The monitored quantity.
+        history: Every history row so far.
+        best: The best model's entry (from `stage_best` when new), or None.
+        save_weights: ``save_weights(path)`` writes weights and optimizer
+            state (``model.save_weights``).
+        finished: True for the record of a run that ended normally.
+
+    Raises:
+        OSError: If the folder is not writable.
 
     Example:
-        >>> seed_early_stopping(stopper, model, state)  # doctest: +SKIP
+        >>> commit_epoch("run", epoch=1, monitor="loss", history=[], best=None,
+        ...              save_weights=model.save_weights)  # doctest: +SKIP
     """
-    from rnn_zoo.models.serialization import load_model
-
-    rows = [row for row in state.history if int(row["epoch"]) < state.epoch]
-    values = [_as_float(row.get(stopper.monitor)) for row in rows]
-    finite = [v for v in values if not math.isnan(v)]
-    if not finite:
-        return
-    best = min(finite)
-    best_epoch = int(rows[values.index(best)]["epoch"])
-    if stopper.restore_best_weights:
-        if best_epoch == state.epoch - 1:
-            stopper.best_weights = model.get_weights()
-        else:
-            try:
-                weights = load_model(state.folder.parent / BEST, compile=False)
-                weights = weights.get_weights()
-                if len(weights) != len(model.weights):
-                    raise ValueError("its weights do not match the model")
-            except Exception as error:  # any failure means "no best weights"
-                warnings.warn(
-                    f"Could not read the best weights from "
-                    f"{str(state.folder.parent / BEST)!r} ({error!r}); early "
-                    "stopping will restore the best weights seen since the resume.",
-                    stacklevel=2,
-                )
-                return
-            stopper.best_weights = weights
-    stopper.best = best
-    stopper.best_epoch = best_epoch
-    stopper.wait = state.epoch - 1 - best_epoch
+    run_dir = Path(run_dir)
+    backup = run_dir / BACKUP
+    backup.mkdir(parents=True, exist_ok=True)
+    staged = backup / _STAGED_WEIGHTS
+    save_weights(staged)
+    with open(staged, "rb+") as f:
+        os.fsync(f.fileno())
+    _faults.reached(f"write:{WEIGHTS}", staged)
+    record = {
+        "format": _FORMAT,
+        "version": 1,
+        "epoch": epoch,
+        "batch": 0,
+        "finished": finished,
+        "monitor": monitor,
+        "weights": {"sha256": sha256_file(staged)},
+        "best": best,
+        "history": history,
+    }
+    write_text(backup / RECORD, json.dumps(record, indent=1) + "\n")
+    _faults.reached("run:committed")
+    _promote(staged, backup / WEIGHTS, record["weights"]["sha256"])
+    _faults.reached("run:weights_promoted")
+    if best is not None:
+        _promote(run_dir / _STAGED_BEST, run_dir / BEST, best["sha256"])
+        _faults.reached("run:best_promoted")
+    _write_history(run_dir, history)
 
 
-class RunCheckpoint(keras.callbacks.Callback):
-    """Commit each epoch to a run folder (see the module docstring).
-
-    Replaces ``BackupAndRestore``, ``ModelCheckpoint(save_best_only=True)`` and
-    ``CSVLogger`` with one writer whose files are always consistent. It must be
-    the last callback, so an epoch is committed only after every other callback
-    handled it. Restoring is done by `rnn_zoo.fit` before training starts.
+def finish_run(run_dir: str | os.PathLike) -> None:
+    """Move a finished run's ``backup/`` (committed with ``finished``) to ``final/``.
 
     Args:
-        run_dir: The run folder (created).
-        monitor: The quantity for ``best.keras`` (lower is better).
-        state: The state being resumed or continued, or None for a new run.
-        early_stopping: The run's ``EarlyStopping``, seeded (`seed_early_stopping`)
-            when an interrupted run resumes; None when there is none.
+        run_dir: The run folder.
 
     Example:
-        >>> RunCheckpoint("run", "loss")  # doctest: +SKIP
+        >>> finish_run("run")  # doctest: +SKIP
     """
-
-    def __init__(
-        self,
-        run_dir: str | os.PathLike,
-        monitor: str,
-        state: RunState | None = None,
-        early_stopping: keras.callbacks.EarlyStopping | None = None,
-    ):
-        super().__init__()
-        self.run_dir = Path(run_dir)
-        self.monitor = monitor
-        self.backup = self.run_dir / BACKUP
-        self.state = state
-        self.early_stopping = early_stopping
-        self.epoch = 0 if state is None else state.epoch
-        self.history = [] if state is None else list(state.history)
-        self.best = None if state is None else state.best
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        # after EarlyStopping's own on_train_begin, which forgets everything
-        resuming = self.state is not None and not self.state.finished
-        if resuming and self.early_stopping is not None:
-            seed_early_stopping(self.early_stopping, self.model, self.state)
-
-    def _best_value(self) -> float:
-        return math.inf if self.best is None else float(self.best["value"])
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        logs = logs or {}
-        value = _as_float(logs.get(self.monitor))
-        best = self.best
-        if not math.isnan(value) and value < self._best_value():
-            staged = self.run_dir / _STAGED_BEST
-            self.model.save(staged, overwrite=True)
-            _faults.reached(f"write:{BEST}", staged)
-            best = {"epoch": epoch, "value": value, "sha256": sha256_file(staged)}
-        row = {"epoch": str(epoch)}
-        row.update({k: repr(float(v)) for k, v in sorted(logs.items())})
-        history = [r for r in self.history if int(r["epoch"]) < epoch] + [row]
-        self._commit(epoch + 1, best, history, finished=False)
-
-    def on_train_end(self, logs: dict | None = None) -> None:
-        self._commit(self.epoch, self.best, self.history, finished=True)
-        final, old = self.run_dir / FINAL, self.run_dir / ".final.old"
-        if final.exists():
-            os.replace(final, old)
-        _faults.reached("run:final_moved_aside")
-        os.replace(self.backup, final)
-        _faults.reached("run:final_renamed")
-        shutil.rmtree(old, ignore_errors=True)
-
-    def _commit(
-        self, epoch: int, best: dict | None, history: list, finished: bool
-    ) -> None:
-        self.backup.mkdir(parents=True, exist_ok=True)
-        staged = self.backup / _STAGED_WEIGHTS
-        self.model.save_weights(staged, overwrite=True)
-        with open(staged, "rb+") as f:
-            os.fsync(f.fileno())
-        _faults.reached(f"write:{WEIGHTS}", staged)
-        record = {
-            "format": _FORMAT,
-            "version": 1,
-            "epoch": epoch,
-            "batch": 0,
-            "finished": finished,
-            "monitor": self.monitor,
-            "weights": {"sha256": sha256_file(staged)},
-            "best": best,
-            "history": history,
-        }
-        write_text(self.backup / RECORD, json.dumps(record, indent=1) + "\n")
-        _faults.reached("run:committed")
-        self.epoch, self.best, self.history = epoch, best, history
-        _promote(staged, self.backup / WEIGHTS, record["weights"]["sha256"])
-        _faults.reached("run:weights_promoted")
-        if best is not None:
-            _promote(self.run_dir / _STAGED_BEST, self.run_dir / BEST, best["sha256"])
-            _faults.reached("run:best_promoted")
-        _write_history(self.run_dir, history)
+    run_dir = Path(run_dir)
+    final, old = run_dir / FINAL, run_dir / ".final.old"
+    if final.exists():
+        os.replace(final, old)
+    _faults.reached("run:final_moved_aside")
+    os.replace(run_dir / BACKUP, final)
+    _faults.reached("run:final_renamed")
+    shutil.rmtree(old, ignore_errors=True)

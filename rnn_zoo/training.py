@@ -40,6 +40,7 @@ from rnn_zoo._validation import (
 )
 from rnn_zoo.callbacks import (
     BudgetProgbar,
+    RunCheckpoint,
     StopOnNaN,
     TimeBudget,
     TrainingDivergedError,
@@ -47,11 +48,11 @@ from rnn_zoo.callbacks import (
 )
 from rnn_zoo.run_state import (
     BACKUP,
-    RunCheckpoint,
+    WEIGHTS,
     RunState,
+    bad_state,
     clear_run,
     read_run_state,
-    restore_weights,
 )
 
 __all__ = [
@@ -365,8 +366,39 @@ def _resume_state(
         clear_run(run_dir)  # a new run, or a finished one started over
         return None
     with _scope(strategy):
-        restore_weights(model, state)
+        _restore_weights(model, state)
     return state
+
+
+def _restore_weights(model: keras.Model, state: RunState) -> None:
+    """Load a state's weights and optimizer state into ``model``.
+
+    Args:
+        model: The compiled model of the same architecture.
+        state: From `read_run_state`.
+
+    Raises:
+        ValueError: One line naming the folder to delete, if the weights do
+            not fit the model or cannot be read.
+
+    Example:
+        >>> _restore_weights(model, read_run_state("run"))  # doctest: +SKIP
+    """
+    if not model.built:
+        raise ValueError(
+            "`model` must be built before it can resume from a run folder; "
+            "build it (call it on a batch) or pass a factory that builds it"
+        )
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    try:
+        model.load_weights(state.folder / WEIGHTS)
+    except (OSError, ValueError, KeyError) as exc:
+        problem = (
+            f"its {WEIGHTS} does not fit this model or cannot be read "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())[:150]})"
+        )
+        raise bad_state(state.folder, problem) from None
 
 
 def _wired_callbacks(

@@ -4,7 +4,8 @@
   arguments: years 1000-2999, any letter case, a weekday in front of a quarter).
 - `date_pairs`, `subset_pairs`: draw dates by that recipe; keep some of them.
 - `train_date_translator`: train (or resume, or continue) a ``Seq2SeqTranslator``
-  for a wall-clock budget with one progress bar, and save its bundle.
+  for a wall-clock budget with one progress bar, and save its bundle. The
+  ``--out`` folder follows `rnn_zoo.cli.run_folder`'s lifecycle.
 - `evaluate_translator`: exact match, token accuracy and attention alignment
   accuracy on date pairs.
 
@@ -13,15 +14,12 @@ TensorFlow is imported inside the functions that need it.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
-from rnn_zoo.cli import UsageError
 from rnn_zoo.cli import log as stderr_log
 
 __all__ = [
@@ -30,6 +28,7 @@ __all__ = [
     "date_pairs",
     "subset_pairs",
     "train_date_translator",
+    "run_settings",
     "evaluate_translator",
 ]
 
@@ -42,10 +41,6 @@ TRAINING_DATA: dict[str, Any] = {
 #: Longest input the translator accepts. The recipe's longest source has 38
 #: characters ("Wednesday, the 13th of September, 2000"); two more leave room.
 MAX_SOURCE_LENGTH = 40
-SETTINGS_FILE = "train_settings.json"
-RUN_DIR = "run"
-# options that must match when a run is resumed or continued
-_SHAPING = ("attention", "samples", "units", "embedding_dim", "cell", "seed")
 
 
 def date_pairs(n: int, seed: int, **overrides: Any):
@@ -121,6 +116,44 @@ def _progress_bar(seconds: float, width: int = 30) -> Any:
     return ProgressBar()
 
 
+def run_settings(
+    *,
+    attention: str | None,
+    samples: int,
+    units: int,
+    embedding_dim: int,
+    cell: str,
+    seed: int,
+    exclude_years: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """The options that must match to resume or continue a run (``train_settings``).
+
+    Args:
+        attention, samples, units, embedding_dim, cell, seed, exclude_years:
+            As for `train_date_translator`.
+
+    Returns:
+        A JSON-serialisable dict (with the data recipe ``TRAINING_DATA``).
+
+    Example:
+        >>> run_settings(attention=None, samples=8, units=4, embedding_dim=4,
+        ...              cell="gru", seed=0)["attention"]
+        'none'
+    """
+    return {
+        "attention": attention or "none",
+        "samples": samples,
+        "units": units,
+        "embedding_dim": embedding_dim,
+        "cell": cell,
+        "seed": seed,
+        "exclude_years": list(exclude_years) if exclude_years else None,
+        "data": {
+            k: list(v) if isinstance(v, tuple) else v for k, v in TRAINING_DATA.items()
+        },
+    }
+
+
 def _bucketed_batches(x: list, y: Any, batch_size: int, seed: int | None) -> Any:
     """A ``keras.utils.PyDataset`` of batches of similar source lengths.
 
@@ -183,6 +216,8 @@ def train_date_translator(
     batch_size: int = 128,
     seed: int = 0,
     exclude_years: tuple[int, int] | None = None,
+    continue_run: bool = False,
+    overwrite: bool = False,
     log: Callable[[str], None] = stderr_log,
 ):
     """Train (or resume, or continue) a date translator and save it into ``out``.
@@ -193,8 +228,11 @@ def train_date_translator(
     characters. The model trains with ``rnn_zoo.fit`` (Adam 3e-3, clipnorm 1,
     ``run_dir=out/run``) on batches of similar source lengths, each cut to its
     longest source, until ``epochs`` or the ``minutes`` budget (``TimeBudget``)
-    runs out; then the bundle is saved into ``out``. Resuming and continuing
-    are described in ``rnn_zoo.cli.dates``.
+    runs out; then the bundle is saved into ``out`` (atomically, with a
+    verified ``manifest.json``). What happens when ``out`` already holds a run
+    (resume, refuse, ``continue_run``, ``overwrite``; a finished run whose
+    save was cut short is saved again without training) is described in
+    `rnn_zoo.cli.run_folder`.
 
     Args:
         out: Bundle folder (created if missing).
@@ -202,10 +240,12 @@ def train_date_translator(
         attention: ``"bahdanau"``, ``"luong"`` or None / ``"none"``.
         samples: Number of training pairs.
         units, embedding_dim, cell: ``build_seq2seq`` arguments.
-        epochs: Most epochs.
+        epochs: Most epochs (with ``continue_run``: most epochs more).
         batch_size: Batch size.
         seed: Seed of the data, the weights and the shuffling.
         exclude_years: A ``(first, last)`` block of years kept out of training.
+        continue_run: Train a finished run in ``out`` further (``--continue``).
+        overwrite: Delete a run in ``out`` and start over (``--overwrite``).
         log: Where progress lines go. Defaults to stderr.
 
     Returns:
@@ -213,7 +253,9 @@ def train_date_translator(
         Keras ``History`` of this call.
 
     Raises:
-        UsageError: If ``out`` is a file, or holds a run with other settings.
+        UsageError: If ``out`` is a file, not writable, holds a run with other
+            settings, a finished run (without ``continue_run``/``overwrite``),
+            another kind of bundle or unrelated files.
 
     Example:
         >>> train_date_translator("m", minutes=0.1, samples=64)  # doctest: +SKIP
@@ -221,107 +263,78 @@ def train_date_translator(
     import keras
 
     from rnn_zoo.callbacks import TimeBudget
-    from rnn_zoo.models.translator import CONFIG_FILE, Seq2SeqTranslator
+    from rnn_zoo.cli.run_folder import (
+        DATES_FOLDER,
+        check_writable,
+        plan_run,
+        write_settings,
+    )
+    from rnn_zoo.models.translator import Seq2SeqTranslator
     from rnn_zoo.training import fit, set_seed
 
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {str(folder)!r} is a file; pass a folder")
     attention = None if attention in (None, "none") else attention
-    settings = {
-        "attention": attention or "none",
-        "samples": samples,
-        "units": units,
-        "embedding_dim": embedding_dim,
-        "cell": cell,
-        "seed": seed,
-        "exclude_years": list(exclude_years) if exclude_years else None,
-        "data": {
-            k: list(v) if isinstance(v, tuple) else v for k, v in TRAINING_DATA.items()
-        },
-    }
-    _check_settings(folder, settings)
-    run_dir = folder / RUN_DIR
-    backup = run_dir / "backup"
-    resuming = backup.is_dir() and any(backup.iterdir())
-    continuing = not resuming and (folder / CONFIG_FILE).is_file()
-
+    settings = run_settings(
+        attention=attention,
+        samples=samples,
+        units=units,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        seed=seed,
+        exclude_years=exclude_years,
+    )
+    plan = plan_run(
+        out, DATES_FOLDER, settings, continue_run=continue_run, overwrite=overwrite
+    )
+    folder = check_writable(out)
+    write_settings(folder, settings)
     set_seed(seed)
     train = date_pairs(samples, seed, exclude_years=exclude_years)
     valid = date_pairs(
         max(100, min(1000, samples // 10)), seed + 1, exclude_years=exclude_years
     )
-    if continuing:
-        try:
-            translator = Seq2SeqTranslator.load(folder)
-        except ValueError as err:
-            raise UsageError(
-                f"--out {str(folder)!r} holds a broken translator bundle ("
-                f"{str(err).splitlines()[0]}); delete it or pass a new --out"
-            ) from None
-        log(f"continuing the translator saved in {str(folder)!r}")
-    else:
-        translator = Seq2SeqTranslator.create(
-            train.sources,
-            train.targets,
-            attention=attention,
-            units=units,
-            embedding_dim=embedding_dim,
-            cell=cell,
-            max_source_length=MAX_SOURCE_LENGTH,
-        )
-        if resuming:
-            log(f"resuming the interrupted run in {str(run_dir)!r}")
-    x, y = translator.teacher_forcing(train.sources, train.targets)
-    x_val, y_val = translator.teacher_forcing(valid.sources, valid.targets)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / SETTINGS_FILE).write_text(json.dumps(settings, indent=1) + "\n")
+    translator = Seq2SeqTranslator.create(
+        train.sources,
+        train.targets,
+        attention=attention,
+        units=units,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        max_source_length=MAX_SOURCE_LENGTH,
+    )
+    done = plan.epochs_done
+    total = {"continue": done + epochs, "resave": done}.get(plan.status, epochs)
+    status = {
+        "resume": f"resuming the interrupted run in {str(folder)!r}",
+        "continue": f"continuing the finished run in {str(folder)!r}",
+        "resave": f"the run in {str(folder)!r} finished but its bundle was not "
+        "saved whole; saving it again without training",
+    }
+    if plan.status in status:
+        log(f"{status[plan.status]} (after {done} epochs)")
     log(
         f"training a {attention or 'no'}-attention {cell.upper()} translator "
         f"({translator.model.count_params():,} weights) on {samples:,} dates "
         f"for at most {minutes:g} min"
     )
-    compiled = continuing and translator.model.compiled
+    x, y = translator.teacher_forcing(train.sources, train.targets)
+    x_val, y_val = translator.teacher_forcing(valid.sources, valid.targets)
     history = fit(
         translator.model,
         _bucketed_batches(x, y, batch_size, seed),
         validation=_bucketed_batches(x_val, y_val, 256, None),
-        epochs=epochs,
+        epochs=max(total, 1),
         learning_rate=3e-3,
-        loss=None
-        if compiled
-        else keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=None if compiled else ["accuracy"],
-        run_dir=run_dir,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        run_dir=plan.run_dir,
         callbacks=[TimeBudget(minutes * 60), _progress_bar(minutes * 60)],
         verbose=0,
+        continue_finished=plan.status in ("continue", "resave"),
     )
-    translator.save(folder)
+    rows = history.history.get("val_loss") or [None]
+    translator.save(folder, epoch=done + len(history.epoch), val_loss=rows[-1])
     log(f"saved the translator into {str(folder)!r}")
     return translator, history
-
-
-def _check_settings(folder: Path, settings: dict) -> None:
-    path = folder / SETTINGS_FILE
-    if not path.is_file():
-        return
-    try:
-        saved = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise UsageError(
-            f"{str(path)!r} is not valid JSON; delete it to start over"
-        ) from None
-    changed = [
-        f"--{key.replace('_', '-')} {saved.get(key)} (now {settings[key]})"
-        for key in (*_SHAPING, "exclude_years", "data")
-        if saved.get(key) != settings[key]
-    ]
-    if changed:
-        raise UsageError(
-            f"{str(folder)!r} holds a run trained with other settings: "
-            + ", ".join(changed)
-            + "; pass the same options, or a new --out to start over"
-        )
 
 
 def evaluate_translator(translator, pairs, *, beam_width: int = 1) -> dict[str, Any]:

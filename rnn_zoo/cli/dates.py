@@ -16,11 +16,17 @@ prints its exact match on held-out dates (a different seed) on stdout. Letter
 case is normalised, not learnt: the translator lower-cases every input (its
 source tokenizer has ``lower=True``), so "MARCH", "March" and "march" read alike.
 
-Rerunning ``train`` with the same ``--out`` resumes: after an interruption
-(Ctrl-C, a crash) from the last completed epoch's backup in ``DIR/run/backup``;
-after a finished run from the saved translator, training it for ``--minutes``
-more. The options that shape the data and the model must then be the same (they
-are recorded in ``DIR/train_settings.json``).
+Rerunning ``train`` with the same ``--out`` (`rnn_zoo.cli.run_folder`, the
+same lifecycle as ``lm train``): after an interruption (Ctrl-C, a crash, a
+kill) it resumes from the last completed epoch in ``DIR/run``; a finished run
+is refused unless ``--continue`` (train ``--minutes`` / at most ``--epochs``
+more from its final weights, appending to ``DIR/run/history.csv``) or
+``--overwrite`` (start over); a folder holding a language model or unrelated
+files is refused. The options that shape the data and the model must be the
+same to resume or continue (they are recorded in ``DIR/train_settings.json``).
+Every file is written atomically, the bundle carries a verified
+``manifest.json``, and the exact match printed is that of the bundle as loaded
+back from disk.
 
 ``translate`` prints one ISO date per input on stdout, in input order (``-``
 reads one input per line from stdin). An input it cannot read (empty, longer
@@ -51,6 +57,7 @@ from rnn_zoo.cli.date_training import (
     TRAINING_DATA,
     date_pairs,
     evaluate_translator,
+    run_settings,
     subset_pairs,
     train_date_translator,
 )
@@ -58,6 +65,8 @@ from rnn_zoo.cli.options import non_negative_int, positive_float, positive_int
 from rnn_zoo.notebook import quiet_import_tensorflow
 
 __all__ = ["register", "run_train", "run_translate"]
+
+_MAX_MINUTES = 525_600  # a year: more is a typo, and inf seconds break the clock
 
 
 _YEARS = "{}-{}".format(*TRAINING_DATA["years"])
@@ -89,7 +98,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "train",
         help="train the date translator and save it into DIR",
         description="Train the date translator for a wall-clock budget and save "
-        "it into DIR; rerun with the same DIR to resume or to train longer. "
+        "it into DIR. Rerunning the command resumes an interrupted run; a "
+        "finished run is refused unless --continue (train --minutes more, "
+        "appending to DIR/run/history.csv) or --overwrite (start over); a "
+        "folder with other files is refused. "
         f"Training dates: 32 formats, years {_YEARS}; the model is unsure of "
         "(and `translate` flags) years outside that range.",
     )
@@ -132,6 +144,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=non_negative_int,
         default=0,
         help="seed of the data, the weights and the shuffling (0)",
+    )
+    lifecycle = train.add_mutually_exclusive_group()
+    lifecycle.add_argument(
+        "--continue",
+        dest="continue_run",
+        action="store_true",
+        help="train a finished run in DIR further (--minutes more)",
+    )
+    lifecycle.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="delete the run and bundle in DIR and start over",
     )
     train.set_defaults(run=run_train)
 
@@ -187,13 +211,39 @@ def run_train(args: argparse.Namespace) -> int:
         0 on success.
 
     Raises:
-        UsageError: For an ``--out`` that is a file or holds other settings.
+        UsageError: For an ``--out`` that is a file, not writable, or holds
+            other settings, a finished run, another bundle or other files
+            (`rnn_zoo.cli.run_folder`); all before TensorFlow is imported.
 
     Example:
         >>> run_train(args)  # doctest: +SKIP
     """
+    from rnn_zoo.cli.run_folder import DATES_FOLDER, check_writable, plan_run
+
+    if not 0 < args.minutes <= _MAX_MINUTES:
+        raise UsageError(
+            f"--minutes must be at most {_MAX_MINUTES:,} (a year); got {args.minutes:g}"
+        )
+    settings = run_settings(
+        attention=args.attention,
+        samples=args.samples,
+        units=args.units,
+        embedding_dim=args.embedding_dim,
+        cell=args.cell,
+        seed=args.seed,
+    )
+    plan_run(
+        args.out,
+        DATES_FOLDER,
+        settings,
+        continue_run=args.continue_run,
+        overwrite=args.overwrite,
+    )
+    check_writable(args.out)
     _import_tensorflow()
-    translator, _ = train_date_translator(
+    from rnn_zoo.models.translator import Seq2SeqTranslator
+
+    train_date_translator(
         args.out,
         minutes=args.minutes,
         attention=args.attention,
@@ -204,7 +254,10 @@ def run_train(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         batch_size=args.batch_size,
         seed=args.seed,
+        continue_run=args.continue_run,
     )
+    # the score printed is that of the bundle a later `translate` loads
+    translator = Seq2SeqTranslator.load(args.out)
     train_sources = {s.lower() for s in date_pairs(args.samples, args.seed).sources}
     held_out = date_pairs(args.eval_samples, args.seed + 2)
     keep = [i for i, s in enumerate(held_out.sources) if s.lower() not in train_sources]

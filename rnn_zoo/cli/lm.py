@@ -10,9 +10,18 @@ Example::
 90/10, prints the n-gram baseline's validation bits/char once, trains with a
 progress bar, and after each epoch prints ``validation bits/char: X.XXX`` over the
 whole validation text. The folder ``--out`` is a bundle (`rnn_zoo.models.lm_bundle`)
-holding the best epoch so far; ``--out/run`` holds the resumable backup, so after
-Ctrl-C or a crash the same command resumes. ``--minutes`` is a wall-clock budget.
-Progress goes to stderr; the final summary line to stdout.
+holding the best epoch so far; ``--out/run`` holds the run (`rnn_zoo.fit`'s run
+folder). ``--minutes`` is a wall-clock budget. Progress goes to stderr; the
+final summary line, with the score of the bundle as loaded back from disk, to
+stdout.
+
+Rerunning ``lm train`` into the same ``--out`` (`rnn_zoo.cli.run_folder`):
+after an interruption (Ctrl-C, a crash, a kill) it resumes from the last
+completed epoch; a finished run is refused unless ``--continue`` (train
+``--epochs``/``--minutes`` more from its final weights, appending to
+``run/history.csv``) or ``--overwrite`` (start over); a folder holding a date
+translator or unrelated files is refused. Every file is written atomically and
+the bundle carries a verified ``manifest.json``.
 
 ``lm generate`` writes the prompt plus the generated text to stdout and nothing
 else (logs go to stderr), so it can be piped.
@@ -25,10 +34,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +64,7 @@ DEFAULTS = {
     "order": 6,
     "seed": 0,
 }
-_RUN_SUBDIR = "run"
-_SETTINGS_FILE = "train_settings.json"
+_MAX_MINUTES = 525_600  # a year: more is a typo, and inf seconds break the clock
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -84,7 +90,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "train",
         help="train a character LM on Shakespeare or your own text",
         description="Train a character LM; the folder --out becomes a bundle "
-        "holding the best epoch; rerun the same command to resume.",
+        "holding the best epoch. Rerunning the command resumes an interrupted "
+        "run; a finished run is refused unless --continue (train --epochs or "
+        "--minutes more, appending to DIR/run/history.csv) or --overwrite "
+        "(start over); a folder with other files is refused.",
     )
     train.add_argument(
         "--corpus", metavar="PATH", help="UTF-8 text file (default: Tiny Shakespeare)"
@@ -97,6 +106,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     budget.add_argument("--epochs", type=int, help="train this many epochs instead")
     train.add_argument("--out", required=True, metavar="DIR", help="bundle folder")
+    lifecycle = train.add_mutually_exclusive_group()
+    lifecycle.add_argument(
+        "--continue",
+        dest="continue_run",
+        action="store_true",
+        help="train a finished run in --out further (--epochs/--minutes more)",
+    )
+    lifecycle.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="delete the run and bundle in --out and start over",
+    )
     train.add_argument(
         "--cell",
         choices=("lstm", "gru"),
@@ -231,37 +252,23 @@ def _check_settings(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(f"--learning-rate must be > 0; got {args.learning_rate}")
     if args.epochs is not None and args.epochs < 1:
         raise UsageError(f"--epochs must be >= 1; got {args.epochs}")
-    if args.minutes is not None and not (
-        math.isfinite(args.minutes) and args.minutes > 0
-    ):
-        raise UsageError(f"--minutes must be > 0; got {args.minutes}")
+    if args.minutes is not None and not (0 < args.minutes <= _MAX_MINUTES):
+        raise UsageError(
+            f"--minutes must be a finite number > 0 and at most {_MAX_MINUTES:,} "
+            f"(a year); got {args.minutes:g}"
+        )
     return {name: getattr(args, name) for name in (*checks, "cell", "learning_rate")}
-
-
-def _prepare_out(out: str, settings: dict[str, Any]) -> tuple[Path, bool]:
-    """Create ``out``; return (folder, resuming). Refuse a mismatched resume."""
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {out!r} is a file; pass a folder")
-    backup = folder / _RUN_SUBDIR / "backup"
-    resuming = backup.is_dir() and any(backup.iterdir())
-    settings_file = folder / _SETTINGS_FILE
-    if resuming and settings_file.is_file():
-        before = json.loads(settings_file.read_text(encoding="utf-8"))
-        changed = sorted(k for k in settings if before.get(k) != settings[k])
-        if changed:
-            raise UsageError(
-                f"{out!r} holds an unfinished run with other settings "
-                f"({', '.join(changed)}); rerun with the same options to resume, "
-                f"or delete {str(folder / _RUN_SUBDIR)!r} to start over"
-            )
-    folder.mkdir(parents=True, exist_ok=True)
-    settings_file.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-    return folder, resuming
 
 
 def run_train(args: argparse.Namespace) -> int:
     """``lm train``: see the module docstring. Returns the exit code."""
+    from rnn_zoo.cli.run_folder import (
+        LM_FOLDER,
+        check_writable,
+        plan_run,
+        write_settings,
+    )
+
     settings = _check_settings(args)
     text, corpus_name = read_corpus(args.corpus)
     settings["corpus_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -282,26 +289,30 @@ def run_train(args: argparse.Namespace) -> int:
             f"--batch-size x --seq-len + 1 = {needed}; use a longer text or lower "
             "--seq-len/--batch-size"
         )
-    folder, resuming = _prepare_out(args.out, settings)
-    return _train(args, settings, corpus, corpus_name, folder, resuming)
+    plan = plan_run(
+        args.out,
+        LM_FOLDER,
+        settings,
+        continue_run=args.continue_run,
+        overwrite=args.overwrite,
+    )
+    if plan.status == "resave":
+        raise UsageError(
+            f"--out {args.out!r} holds a finished run whose bundle is incomplete "
+            "or does not match its manifest.json; pass --overwrite to start over"
+        )
+    write_settings(check_writable(args.out), settings)
+    return _train(args, settings, corpus, corpus_name, plan)
 
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) -> int:
-    import contextlib
-
+def _train(args, settings, corpus, corpus_name, plan) -> int:
     quiet_import_tensorflow()
-    import keras
-
-    from rnn_zoo.callbacks import BudgetProgbar, TimeBudget
-    from rnn_zoo.evaluation.language import bits_per_char, language_baselines
-    from rnn_zoo.models.language_model import build_char_lm
-    from rnn_zoo.models.lm_bundle import CONFIG_FILE, save_lm_bundle
-    from rnn_zoo.preprocessing.char_data import char_dataset
-    from rnn_zoo.training import fit, set_seed
+    from rnn_zoo.cli.lm_training import train_lm
+    from rnn_zoo.evaluation.language import language_baselines
 
     vocab = corpus.tokenizer.vocab_size
     log(
@@ -316,94 +327,28 @@ def _train(args, settings, corpus, corpus_name, folder: Path, resuming: bool) ->
         "baselines, validation bits/char: "
         + ", ".join(f"{name} {value:.3f}" for name, value in baselines.items())
     )
-    set_seed(args.seed)
-    model = build_char_lm(
-        vocab,
-        embedding_dim=args.embedding_dim,
-        units=args.units,
-        num_layers=args.layers,
-        cell=args.cell,
-    )
-    train = char_dataset(
-        corpus.train_ids,
-        sequence_length=args.seq_len,
-        batch_size=args.batch_size,
-        seed=args.seed,
-    )
-    best = math.inf
-    if resuming and (folder / CONFIG_FILE).is_file():
-        saved = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
-        best = float(saved.get("config", {}).get("validation_bits_per_char", best))
-        log(f"resuming the unfinished run in {str(folder)!r}")
+    if plan.status != "new":
+        what = {
+            "resume": "resuming the interrupted",
+            "continue": "continuing the finished",
+        }
+        log(
+            f"{what[plan.status]} run in {str(plan.folder)!r} after "
+            f"{plan.epochs_done} epochs"
+        )
     minutes = args.minutes
     if minutes is None and args.epochs is None:
         minutes = DEFAULTS["minutes"]
-    ngram = f"{args.order}-gram"
     config = {
         **settings,
         "corpus": corpus_name,
         "vocab_size": vocab,
-        "parameters": int(model.count_params()),
         "baselines_bits_per_char": baselines,
     }
-
-    class EpochReport(keras.callbacks.Callback):
-        """Whole-text validation bits/char each epoch; keep the best bundle."""
-
-        def __init__(self, best: float):
-            super().__init__()
-            self.best = best
-            self.start = time.perf_counter()
-            self.pending = ""
-
-        def flush(self) -> None:
-            # printed once the progress bar has finished its line
-            if self.pending:
-                log(self.pending)
-                self.pending = ""
-
-        def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-            self.flush()
-
-        def on_train_end(self, logs: dict | None = None) -> None:
-            self.flush()
-
-        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            score = bits_per_char(self.model, corpus.validation_ids)
-            mark = ""
-            if score < self.best:
-                self.best, mark = score, " (best, saved)"
-                save_lm_bundle(
-                    folder,
-                    self.model,
-                    corpus.tokenizer,
-                    {**config, "epoch": epoch + 1, "validation_bits_per_char": score},
-                )
-            minutes_used = (time.perf_counter() - self.start) / 60
-            self.pending = (
-                f"epoch {epoch + 1}: validation bits/char: {score:.3f}{mark} "
-                f"[{ngram} {baselines[ngram]:.3f}; {minutes_used:.1f} min]"
-            )
-
-    report = EpochReport(best)
-    callbacks: list[Any] = [report]
-    if minutes is not None:  # "Epoch 3 (4.2 of 10.0 min)", not "Epoch 3/10000"
-        callbacks[:0] = [TimeBudget(seconds=minutes * 60), BudgetProgbar(minutes * 60)]
-    with contextlib.redirect_stdout(sys.stderr):  # Keras' progress bar
-        fit(
-            model,
-            train,
-            epochs=args.epochs or 10_000,
-            learning_rate=args.learning_rate,
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            clipnorm=1.0,
-            early_stopping=None,
-            run_dir=folder / _RUN_SUBDIR,
-            callbacks=callbacks,
-            verbose=1,
-        )
+    score = train_lm(args, config, corpus, plan, minutes=minutes)
+    ngram = f"{args.order}-gram"
     print(
-        f"bundle {str(folder)!r}: validation bits/char {report.best:.3f} "
+        f"bundle {str(plan.folder)!r}: validation bits/char {score:.3f} "
         f"({ngram} baseline {baselines[ngram]:.3f}, unigram "
         f"{baselines['unigram']:.3f}, uniform {baselines['uniform']:.3f})"
     )

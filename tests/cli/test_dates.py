@@ -60,6 +60,7 @@ def _run(capsys, *argv):
 def test_train_saves_a_bundle_and_prints_held_out_exact_match(bundle):
     out, stdout, stderr = bundle
     assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json",
         "model.keras",
         "run",
         "source_tokenizer.json",
@@ -265,13 +266,20 @@ def test_evaluate_translator_scores_and_drops_unreadable_pairs(bundle):
     assert 0.0 <= scores["alignment_accuracy"] <= 1.0
 
 
-def test_rerun_continues_training_the_saved_translator(bundle, tmp_path, capsys):
+def test_rerun_into_a_finished_run_refuses_then_continues(bundle, tmp_path, capsys):
     out, _, _ = bundle
     again = tmp_path / "again"
     shutil.copytree(out, again)
     before = (again / "model.keras").stat().st_mtime_ns
     code, stdout, err = _run(capsys, "train", "--out", str(again), *TINY)
+    assert code == 2 and stdout == "" and err.count("\n") == 1
+    assert "holds a finished run (1 epochs); pass --continue" in err
+    assert (again / "model.keras").stat().st_mtime_ns == before  # untouched
+
+    code, stdout, err = _run(capsys, "train", "--out", str(again), *TINY, "--continue")
     assert code == 0, err
-    assert f"continuing the translator saved in {str(again)!r}" in err
+    assert "continuing the finished run" in err and "(after 1 epochs)" in err
     assert stdout.startswith("held-out exact match: ")
     assert (again / "model.keras").stat().st_mtime_ns > before
+    with open(again / "run" / "history.csv") as f:
+        assert [row.split(",")[0] for row in f.read().splitlines()[1:]] == ["0", "1"]

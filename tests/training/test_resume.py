@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from tensorflow.python.framework import config as tf_config
 
-from rnn_zoo.run_state import RunState, read_run_state, seed_early_stopping
+from rnn_zoo.callbacks import seed_early_stopping
+from rnn_zoo.run_state import RunState, read_run_state
 from rnn_zoo.training import fit, set_seed
 
 EPOCHS = 4

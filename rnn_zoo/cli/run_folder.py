@@ -1,0 +1,302 @@
+"""The lifecycle of a training folder (``--out``), the same for ``lm`` and ``dates``.
+
+A ``train`` command's ``--out`` folder holds its bundle, ``train_settings.json``
+and the run folder ``run/`` of `rnn_zoo.fit`. Rerunning the command:
+
+- new or empty folder: trains from scratch;
+- an interrupted run (Ctrl-C, a crash, a kill): resumes from the last
+  committed epoch (same options required; ``--minutes`` is a fresh budget);
+- a finished run: refused in one line, unless ``--continue`` (train
+  ``--epochs``/``--minutes`` more from the final weights and optimizer state,
+  appending to ``run/history.csv``) or ``--overwrite`` (delete that run and its
+  bundle, start over);
+- a folder holding another kind of bundle, or files no ``train`` command
+  wrote: refused in one line (exit code 2); ``--overwrite`` never deletes them.
+
+`check_writable` runs before any training so a read-only ``--out`` fails at once.
+
+Example:
+    >>> import tempfile
+    >>> plan_run(tempfile.mkdtemp(), LM_FOLDER, {"units": 8}).status
+    'new'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rnn_zoo._atomic import is_temporary
+from rnn_zoo.cli import UsageError
+
+__all__ = [
+    "FolderKind",
+    "LM_FOLDER",
+    "DATES_FOLDER",
+    "RunPlan",
+    "check_writable",
+    "plan_run",
+    "write_settings",
+    "SETTINGS_FILE",
+    "RUN_DIR",
+]
+
+SETTINGS_FILE = "train_settings.json"
+RUN_DIR = "run"
+_MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class FolderKind:
+    """What one ``train`` command keeps in its ``--out`` folder.
+
+    Attributes:
+        command: ``"lm train"`` or ``"dates train"``.
+        what: The bundle in words (``"language-model bundle"``).
+        bundle_files: The bundle's files (without ``manifest.json``).
+        marker: The file only this kind of bundle has.
+        bundle_format: The format name in its ``manifest.json``.
+    """
+
+    command: str
+    what: str
+    bundle_files: tuple[str, ...]
+    marker: str
+    bundle_format: str
+
+
+LM_FOLDER = FolderKind(
+    "lm train",
+    "language-model bundle",
+    ("model.keras", "tokenizer.json", "config.json"),
+    "tokenizer.json",
+    "rnn_zoo.LMBundle",
+)
+DATES_FOLDER = FolderKind(
+    "dates train",
+    "date-translator bundle",
+    (
+        "model.keras",
+        "source_tokenizer.json",
+        "target_tokenizer.json",
+        "translator.json",
+    ),
+    "translator.json",
+    "rnn_zoo.Seq2SeqTranslator",
+)
+_KINDS = (LM_FOLDER, DATES_FOLDER)
+
+
+@dataclass
+class RunPlan:
+    """What a ``train`` command does with its ``--out`` folder.
+
+    Attributes:
+        status: ``"new"`` (train from scratch), ``"resume"`` (an interrupted
+            run), ``"continue"`` (a finished run, ``--continue``) or
+            ``"resave"`` (training finished but the bundle save was cut short).
+        folder: The ``--out`` folder.
+        run_dir: Its ``run/`` folder, for `rnn_zoo.fit`.
+        epochs_done: Epochs already committed (0 for a new run).
+        state: The `rnn_zoo.run_state.RunState`, or None for a new run.
+    """
+
+    status: str
+    folder: Path
+    run_dir: Path
+    epochs_done: int = 0
+    state: Any = None
+
+
+def check_writable(out: str | os.PathLike) -> Path:
+    """Create ``out`` if needed and check that files can be written in it.
+
+    Args:
+        out: The ``--out`` folder.
+
+    Returns:
+        The folder as a ``Path``.
+
+    Raises:
+        UsageError: If ``out`` is a file, or cannot be created or written to.
+
+    Example:
+        >>> check_writable("/proc/no-such-folder")
+        Traceback (most recent call last):
+        ...
+        rnn_zoo.cli.UsageError: --out '/proc/no-such-folder' cannot be created ...
+    """
+    from rnn_zoo.cli.options import writable_folder
+
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {str(out)!r} is a file; pass a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(
+            f"--out {str(out)!r} cannot be created ({reason}); pass a folder you "
+            "can write to"
+        ) from None
+    return writable_folder(folder, "--out")
+
+
+def _listing(names: list[str], limit: int = 4) -> str:
+    shown = ", ".join(sorted(names)[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _check_contents(folder: Path, kind: FolderKind) -> list[str]:
+    """Refuse another kind of bundle or unrelated files; return what is there."""
+    names = [p.name for p in folder.iterdir() if not is_temporary(p.name)]
+    for other in _KINDS:
+        if other is not kind and other.marker in names:
+            raise UsageError(
+                f"--out {str(folder)!r} holds a {other.what} ({other.marker}), not "
+                f"a `{kind.command}` run; pass another folder"
+            )
+    own = {*kind.bundle_files, _MANIFEST, SETTINGS_FILE, RUN_DIR}
+    foreign = [name for name in names if name not in own]
+    if foreign:
+        raise UsageError(
+            f"--out {str(folder)!r} holds files that `{kind.command}` did not "
+            f"write ({_listing(foreign)}); pass a new or empty folder"
+        )
+    return names
+
+
+def _check_settings(folder: Path, settings: dict[str, Any]) -> None:
+    path = folder / SETTINGS_FILE
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UsageError(
+            f"{str(path)!r} is unreadable; pass --overwrite to start over"
+        ) from None
+    changed = [
+        f"--{key.replace('_', '-')} {saved.get(key)} (now {value})"
+        for key, value in settings.items()
+        if saved.get(key) != value
+    ]
+    if changed:
+        raise UsageError(
+            f"--out {str(folder)!r} holds a run trained with other settings: "
+            + ", ".join(changed)
+            + "; pass the same options, --overwrite to start over, or a new --out"
+        )
+
+
+def _bundle_ok(folder: Path, kind: FolderKind) -> bool:
+    from rnn_zoo.models.manifest import verify_manifest
+
+    if not all((folder / name).is_file() for name in kind.bundle_files):
+        return False
+    try:
+        return verify_manifest(folder, kind.bundle_format) is not None
+    except ValueError:
+        return False
+
+
+def _delete_run(folder: Path, kind: FolderKind) -> None:
+    for name in (*kind.bundle_files, _MANIFEST, SETTINGS_FILE):
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / RUN_DIR, ignore_errors=True)
+
+
+def plan_run(
+    out: str | os.PathLike,
+    kind: FolderKind,
+    settings: dict[str, Any],
+    *,
+    continue_run: bool = False,
+    overwrite: bool = False,
+) -> RunPlan:
+    """Decide what a ``train`` command does with ``out`` (see the module doc).
+
+    With ``overwrite`` a run of this kind is deleted here. Nothing else is
+    written; the caller writes ``train_settings.json`` (`write_settings`).
+
+    Args:
+        out: The ``--out`` folder (existing or not).
+        kind: `LM_FOLDER` or `DATES_FOLDER`.
+        settings: The options that must match to resume or continue.
+        continue_run: ``--continue`` was given.
+        overwrite: ``--overwrite`` was given.
+
+    Returns:
+        A `RunPlan`.
+
+    Raises:
+        UsageError: For a file, another kind of bundle, unrelated files, other
+            settings, a finished run without ``--continue``/``--overwrite``, a
+            run folder that cannot be resumed, or a torn bundle.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "notes.txt").write_text("mine")
+        >>> plan_run(folder, LM_FOLDER, {})
+        Traceback (most recent call last):
+        ...
+        rnn_zoo.cli.UsageError: --out ... holds files that `lm train` did not write ...
+    """
+    from rnn_zoo.run_state import read_run_state
+
+    folder = Path(out)
+    plan = RunPlan("new", folder, folder / RUN_DIR)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {str(out)!r} is a file; pass a folder")
+    if not folder.is_dir() or not _check_contents(folder, kind):
+        return plan
+    if overwrite:
+        _delete_run(folder, kind)
+        return plan
+    if (folder / SETTINGS_FILE).is_file():
+        _check_settings(folder, settings)
+    try:
+        state = read_run_state(plan.run_dir)
+    except ValueError as exc:
+        raise UsageError(" ".join(str(exc).split()) + ", or pass --overwrite") from None
+    bundle = any((folder / name).exists() for name in kind.bundle_files)
+    if state is None:
+        if not bundle:
+            return plan
+        raise UsageError(
+            f"--out {str(folder)!r} holds a {kind.what} but no run to resume or "
+            "continue; pass --overwrite to train a new one there, or a new --out"
+        )
+    plan.state, plan.epochs_done = state, state.epoch
+    if not state.finished:
+        plan.status = "resume"
+    elif not _bundle_ok(folder, kind):
+        plan.status = "resave"
+    elif continue_run:
+        plan.status = "continue"
+    else:
+        raise UsageError(
+            f"--out {str(folder)!r} holds a finished run ({state.epoch} epochs); "
+            "pass --continue to train it further from its final weights, "
+            "--overwrite to start over, or a new --out"
+        )
+    return plan
+
+
+def write_settings(folder: Path, settings: dict[str, Any]) -> None:
+    """Write ``train_settings.json`` atomically (the options of the run).
+
+    Args:
+        folder: The ``--out`` folder (must exist).
+        settings: JSON-serialisable options.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> write_settings(pathlib.Path(tempfile.mkdtemp()), {"units": 8})
+    """
+    from rnn_zoo._atomic import write_text
+
+    write_text(folder / SETTINGS_FILE, json.dumps(settings, indent=1) + "\n")
