@@ -474,7 +474,7 @@ step_table = pd.DataFrame(
 ).T
 display(step_table.round(3))
 numpy_gap = float(max(np.abs(a - layer_weights).max(), np.abs(c - layer_context).max()))
-top = EXAMPLE.lower()[int(a.argmax())]
+top = EXAMPLE.lower()[int(a.argmax())].replace(" ", "␣")
 display(
     Markdown(
         f"The NumPy weights and context match the layer to {numpy_gap:.1e}. The "
@@ -649,7 +649,7 @@ if shown:
     )
 else:
     display(Markdown(f"{review_name} gets every one of the {N_TEST} test dates right."))
-example_answer = translators["additive, Bahdanau wiring"].translate(EXAMPLE)
+example_answer = translators["additive, Bahdanau wiring"].translate([EXAMPLE])[0]
 display(
     Markdown(
         f'The running example "{EXAMPLE}" -> `{example_answer}` (Bahdanau wiring, '
@@ -665,7 +665,8 @@ minutes = (time.perf_counter() - START) / 60
 loss_means = summarize_runs(runs, "final loss")["mean"]
 display(
     Markdown(
-        f"- Over {len(SEEDS)} seeds of {EPOCHS} epochs each, mean exact match was "
+        f"- Over {len(SEEDS)} seeds of {EPOCHS} epoch{'s' if EPOCHS != 1 else ''} "
+        "each, mean exact match was "
         + ", ".join(f"{em[n]:.1%} ({n})" for n in CONFIGS)
         + ". "
         + (
@@ -676,7 +677,7 @@ display(
         )
         + f"\n- Wiring, same additive score: {verdicts['wiring']}\n"
         f"- Attention: {verdicts['attention']} The mean final training loss was "
-        f"{loss_means['no attention']:.3f} without attention against "
+        f"{loss_means['no attention']:.4f} without attention against "
         f"{loss_means['additive, Bahdanau wiring']:.4f} (Bahdanau wiring).\n"
         f"- The NumPy attention step (score, masked softmax, context) matched the "
         f"trained layer to {numpy_gap:.1e}.\n"
