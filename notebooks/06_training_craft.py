@@ -218,6 +218,13 @@ def verdicts(runs, first=None, metric="test_loss"):
         for other in means.index
         if other != first
     ]
+    if "stopped_by_time" in runs and runs["stopped_by_time"].any():  # a busy CPU
+        cut = runs[runs["stopped_by_time"]]
+        lines.append(
+            f"- **Caution:** the time cap (`TIME_CAP` = {TIME_CAP} s) stopped "
+            + ", ".join(cut["config"] + " seed " + cut["seed"].astype(str))
+            + " early, so those runs had a smaller budget."
+        )
     return first, "\n".join(lines)
 
 
