@@ -81,10 +81,10 @@ CLIP_VALUE = 0.1  # clipvalue
 GRAD_EVERY = 4  # log the gradient norm every this many updates
 OPT_N_TRAIN = 1024  # section 3: training sequences (half, for the sweep's runs)
 LR_SWEEP = {  # section 3: learning rates tried per optimiser
-    "SGD": [0.03, 0.1, 0.3],
-    "SGD + momentum 0.9": [0.01, 0.03, 0.1],
-    "RMSProp": [0.001, 0.003, 0.01],
-    "Adam": [0.003, 0.01, 0.03],
+    "SGD": [0.1, 0.3, 1.0],
+    "SGD + momentum 0.9": [0.03, 0.1, 0.3],
+    "RMSProp": [0.003, 0.01, 0.03],
+    "Adam": [0.01, 0.03, 0.1],
 }
 DROP_N_TRAIN = 256  # section 4: a small, noisy training set, to overfit
 DROP_NOISE = 0.2  # standard deviation of the noise added to the targets
