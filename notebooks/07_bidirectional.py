@@ -316,6 +316,19 @@ def accuracy_table(runs):
     return table[["params", "mean", "std", "min", "max", "runs"]]
 
 
+def cut_short(runs):
+    """A caution when the time cap stopped runs early (a slow or busy machine)."""
+    cut = runs[runs["stopped_by_time"]]
+    if cut.empty:
+        return ""
+    names = ", ".join(cut["config"] + " seed " + cut["seed"].astype(str))
+    return (
+        f" **Caution:** the time cap (`TIME_BUDGET` = {TIME_BUDGET} s) stopped "
+        f"{names} before {EPOCHS} epochs on this machine, so those runs had a "
+        "smaller budget; rerun with a larger `TIME_BUDGET`."
+    )
+
+
 def mean_pm(table, name):
     """'mean ± std' of one configuration (std 0 for a single seed)."""
     spread = np.nan_to_num(table.loc[name, "std"])
@@ -369,6 +382,7 @@ display(
             if bi_mean > ceiling
             else "."
         )
+        + cut_short(runs)
     )
 )
 
@@ -458,6 +472,7 @@ merge_words = (
         if len(merge_table) > 1
         else "."
     )
+    + cut_short(merge_runs)
 )
 display(Markdown(merge_words))
 
@@ -530,7 +545,8 @@ accuracy_masked, accuracy_unmasked = padding_table.loc[
 display(
     Markdown(
         f"With the mask, post- and pre-padded rows give the outputs of the rows "
-        f"alone to within **{gap_masked:.1e}** (float32 round-off). Without it, "
+        f"alone to within **{gap_masked:.1e}** (float32 round-off at most). Without "
+        "it, "
         f"post-padding sends the backward layer through up to "
         f"{MAX_LENGTH - test.lengths.min()} padding steps before the first real "
         f"token: the logits move by up to **{gap_unmasked:.2f}** and the accuracy "
@@ -588,14 +604,14 @@ for name, bidirectional in (("unidirectional", False), ("bidirectional", True)):
 # must not move.
 
 # %%
-t_cut = SERIES_LENGTH // 2
+t_cut = SERIES_LENGTH // 2  # keep x_1 .. x_t, erase the rest
 erased = X_test.copy()
-erased[:, t_cut + 1 :] = 0.0  # the future after step t_cut, gone
+erased[:, t_cut:] = 0.0  # the future after step t_cut, gone
 future_change = {
     name: float(
         np.abs(
-            keras.ops.convert_to_numpy(model(X_test))[:, t_cut]
-            - keras.ops.convert_to_numpy(model(erased))[:, t_cut]
+            keras.ops.convert_to_numpy(model(X_test))[:, t_cut - 1]
+            - keras.ops.convert_to_numpy(model(erased))[:, t_cut - 1]
         ).max()
     )
     for name, model in forecasters.items()
@@ -764,6 +780,7 @@ record_results(
     direction_winner=winner,
     merge=merge_table.reset_index().to_dict("records"),
     merge_runs=merge_runs[["config", "seed", "final_val_accuracy"]].to_dict("records"),
+    stopped_by_time=int(merge_runs["stopped_by_time"].sum()),
     merge_words=merge_words,
     padding=padding_table.reset_index().to_dict("records"),
     gap_masked=gap_masked,
