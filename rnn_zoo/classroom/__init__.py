@@ -22,6 +22,7 @@ _EXPORTS = {
     "run_check": "checks",
     "CheckFailed": "checks",
     "CheckResult": "checks",
+    "CheckNotPassed": "checks",
     "CHECKS": "checks",
     "build_exercises": "authoring",
     "student_version": "authoring",

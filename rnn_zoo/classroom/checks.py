@@ -32,6 +32,7 @@ __all__ = [
     "CHECKS",
     "Check",
     "CheckFailed",
+    "CheckNotPassed",
     "CheckResult",
     "GRADE_LOG_ENV",
     "check",
@@ -158,9 +159,8 @@ def register(
         ... def _demo(f):
         ...     if f() != 2:
         ...         raise CheckFailed("f() is not 2")
-        >>> check("q0_demo", lambda: 2).status
+        >>> check("q0_demo", lambda: 2)
         [PASS] q0_demo: 1/1
-        'pass'
         >>> del CHECKS["q0_demo"]
     """
     if name in CHECKS:
@@ -257,26 +257,34 @@ def run_check(name: str, *objects: Any) -> CheckResult:
     return result
 
 
-def check(name: str, *objects: Any) -> CheckResult:
+class CheckNotPassed(AssertionError):
+    """Raised by `check` in a notebook when a check does not pass.
+
+    nbgrader and otter score a test cell that raises as 0 and one that runs
+    through as full marks, so a failed check must raise there. Under
+    ``rnn_zoo exercises grade`` it does not: that grader scores each check from
+    its logged result, and the hidden checks after it in the cell still run.
+    """
+
+
+def check(name: str, *objects: Any) -> None:
     """Run a graded check, print its one-line verdict, and log it for the grader.
 
     Args:
         name: The check id (``"q1_rnn_step"``), as in the check cell.
         *objects: The student's functions or values under test, passed explicitly.
 
-    Returns:
-        The `CheckResult`.
-
     Raises:
         ValueError: If ``name`` is not a registered check.
+        CheckNotPassed: If the check did not pass (not under the rnn_zoo grader,
+            which sets ``$RNN_ZOO_GRADE_LOG`` and reads the results from there).
 
     Example:
         >>> import numpy as np
         >>> def rnn_step(x, h, W, U, b):
         ...     return np.tanh(x @ W + h @ U + b)
-        >>> check("q1_rnn_step", rnn_step).score
+        >>> check("q1_rnn_step", rnn_step)
         [PASS] q1_rnn_step: 2/2
-        2.0
     """
     result = run_check(name, *objects)
     print(result.line(), flush=True)
@@ -284,7 +292,8 @@ def check(name: str, *objects: Any) -> CheckResult:
     if log:
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(result.public()) + "\n")
-    return result
+    elif result.status != "pass":
+        raise CheckNotPassed(result.line())
 
 
 # ----------------------------------------------------------------- helpers for checks

@@ -7,10 +7,19 @@ mistake.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
-from rnn_zoo.classroom.checks import CHECKS, _load_assignment_checks, check, run_check
+from rnn_zoo.classroom.checks import (
+    CHECKS,
+    GRADE_LOG_ENV,
+    CheckNotPassed,
+    _load_assignment_checks,
+    check,
+    run_check,
+)
 
 from .conftest import solution_namespace
 
@@ -306,11 +315,24 @@ def test_checks_take_the_students_function_explicitly_and_stay_off_stderr(capfd)
         warnings.warn("student warning", stacklevel=1)
         return np.float64(1.0) / 0.0 * x[:, :1] + h  # inf, and a NumPy warning
 
-    result = check("q1_rnn_step", noisy_rnn_step)
+    with pytest.raises(CheckNotPassed, match=r"\[FAIL\] q1_rnn_step: 0/2"):
+        check("q1_rnn_step", noisy_rnn_step)  # a failed check cell raises (nbgrader)
     out, err = capfd.readouterr()
     assert err == ""
-    assert result.status == "fail" and result.score == 0
     assert out.startswith("[FAIL] q1_rnn_step: 0/2")
+
+
+def test_under_the_grader_a_failed_check_is_logged_not_raised(tmp_path, monkeypatch):
+    log = tmp_path / "checks.jsonl"
+    monkeypatch.setenv(GRADE_LOG_ENV, str(log))
+    check("q1_rnn_step", lambda x, h, W, U, b: h)
+    check("q1_rnn_step_hidden", lambda x, h, W, U, b: h)
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["name"], r["status"]) for r in rows] == [
+        ("q1_rnn_step", "fail"),
+        ("q1_rnn_step_hidden", "fail"),
+    ]
+    assert rows[1]["observed"] == rows[1]["message"] == ""  # hidden: no values
 
 
 def test_an_exception_in_the_students_code_is_an_error_with_its_line():
