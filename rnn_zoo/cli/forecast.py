@@ -172,7 +172,7 @@ def _date_column(frame: Any, wanted: str | None, path: str) -> str:
     if wanted is not None:
         if wanted not in columns:
             raise UsageError(
-                f"date column {wanted!r} not in {path}; its columns are {columns}"
+                f"--date-column {wanted!r} not in {path}; its columns are {columns}"
             )
         return wanted
     for column in columns:
@@ -247,12 +247,12 @@ def read_series(
         >>> read_series("no/such.csv")
         Traceback (most recent call last):
         ...
-        rnn_zoo.cli.UsageError: CSV file 'no/such.csv' does not exist
+        rnn_zoo.cli.UsageError: --csv file 'no/such.csv' does not exist
     """
     import pandas as pd
 
     if not Path(path).is_file():
-        raise UsageError(f"CSV file {path!r} does not exist")
+        raise UsageError(f"--csv file {path!r} does not exist")
     try:
         raw = pd.read_csv(path)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
@@ -311,10 +311,11 @@ def _numeric(frame: Any, columns: list[str], where: str) -> Any:
     import pandas as pd
 
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-    for column in columns:
+    for i, column in enumerate(columns):
         if column not in frame.columns:
+            flag = "--column" if i == 0 else "--features"  # columns[0] is --column
             raise UsageError(
-                f"column {column!r} not in {where}; numeric columns: {numeric}"
+                f"{flag} {column!r} not in {where}; numeric columns: {numeric}"
             )
         if column not in numeric:
             values = pd.to_numeric(frame[column], errors="coerce")

@@ -86,7 +86,7 @@ def test_missing_file_is_one_line_and_exit_2_from_the_shell(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        f"rnn_zoo forecast: error: CSV file '{tmp_path / 'nope.csv'}' does not exist"
+        f"rnn_zoo forecast: error: --csv file '{tmp_path / 'nope.csv'}' does not exist"
     ]
 
 
@@ -106,11 +106,11 @@ def test_no_date_column(tmp_path, capsys):
 
 def test_unknown_column(tmp_path, capsys):
     err = _bad(capsys, "--csv", _csv(tmp_path), "--column", "Price")
-    assert "column 'Price' not in" in err and "'Close'" in err
+    assert "--column 'Price' not in" in err and "'Close'" in err
 
 
 def test_unknown_feature(tmp_path, capsys):
-    assert "column 'Vol' not in" in _bad(
+    assert "--features 'Vol' not in" in _bad(
         capsys, "--csv", _csv(tmp_path), "--features", "Vol"
     )
 
