@@ -266,18 +266,8 @@ def grade_notebook(
             "CUDA_VISIBLE_DEVICES": "-1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
         }
-        from jupyter_client import KernelManager
-
-        # local sockets, not TCP: nothing listens on the network, no warning
-        ipc = os.name != "nt"
-        kernel = KernelManager(
-            kernel_name="python3",
-            transport="ipc" if ipc else "tcp",
-            **({"ip": os.path.join(work, "kernel")} if ipc else {}),
-        )
         client = NotebookClient(
             run,
-            km=kernel,
             timeout=timeout,
             interrupt_on_timeout=True,
             allow_errors=True,
