@@ -71,7 +71,10 @@ def test_learns_and_translates_greedy_and_beam(trained):
 
 def test_bundle_round_trip(trained, tmp_path):
     folder = trained.save(tmp_path / "bundle")
-    assert sorted(p.name for p in folder.iterdir()) == sorted(BUNDLE_FILES)
+    # the bundle's files, and the manifest that lists them (written last)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [*BUNDLE_FILES, "manifest.json"]
+    )
     config = json.loads((folder / "translator.json").read_text())
     assert config["attention"] == "luong" and config["max_source_length"] == 5
     loaded = Seq2SeqTranslator.load(folder)
@@ -149,18 +152,24 @@ def test_corrupted_bundles(tmp_path):
     folder = translator.save(tmp_path / "truncated")
     text = (folder / "target_tokenizer.json").read_text()
     (folder / "target_tokenizer.json").write_text(text[: len(text) // 2])
-    with pytest.raises(ValueError, match="`directory` must be a Seq2SeqTranslator"):
+    with pytest.raises(ValueError, match="is torn: target_tokenizer.json has"):
         Seq2SeqTranslator.load(folder)
 
     folder = translator.save(tmp_path / "swapped")
     (folder / "target_tokenizer.json").write_text(
         (folder / "source_tokenizer.json").read_text()
     )
+    with pytest.raises(ValueError, match="target_tokenizer.json has .* says"):
+        Seq2SeqTranslator.load(folder)  # the manifest sees the file changed
+    (folder / "manifest.json").unlink()  # a bundle saved before manifests
     with pytest.raises(ValueError, match="start_token|vocab_size"):
         Seq2SeqTranslator.load(folder)
 
     folder = translator.save(tmp_path / "config")
     (folder / "translator.json").write_text("{not json")
+    with pytest.raises(ValueError, match="is torn: translator.json has 9 bytes"):
+        Seq2SeqTranslator.load(folder)
+    (folder / "manifest.json").unlink()
     with pytest.raises(ValueError, match="translator.json is not valid JSON"):
         Seq2SeqTranslator.load(folder)
 
