@@ -707,12 +707,12 @@ display(
 #   (`model.get_layer("rnn_0").reset_state()`), since `model.reset_states()` no
 #   longer exists.
 #
-# **Train longer:** raise `MINUTES` (validation bits/char keeps falling well
-# beyond 10 minutes on a CPU; README's benchmark table lists what a 10-minute
-# budget gives), or run `python -m rnn_zoo lm train --minutes 30
-# --out my_lm` and `python -m rnn_zoo lm generate my_lm --prompt "ROMEO:"`. A
-# second layer (`num_layers=2`) and dropout help once training runs for an hour
-# or more.
+# **Train longer:** raise `MINUTES` (validation bits/char keeps falling as the
+# budget grows; README's benchmark table lists what longer budgets give), or run
+# `python -m rnn_zoo lm train --minutes 30 --out my_lm` and
+# `python -m rnn_zoo lm generate my_lm --prompt "ROMEO:"`. A second layer
+# (`num_layers=2`) and dropout are worth trying once training runs much longer
+# (not measured here).
 
 # %% [markdown]
 # ## Exercises
