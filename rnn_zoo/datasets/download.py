@@ -207,7 +207,7 @@ def _env_data_dir() -> Path | None:
             error_message(
                 DATA_DIR_ENV,
                 "an existing directory",
-                value,
+                Path(value),
                 f"Create it, point it at the folder holding the data files, or "
                 f"unset it (`unset {DATA_DIR_ENV}`)",
             )
@@ -352,7 +352,7 @@ def fetch(
                 error_message(
                     "path",
                     f"an existing file (a copy of '{info.filename}')",
-                    str(path),
+                    Path(path),
                     "Pass path=None to look in $" + DATA_DIR_ENV + " and the cache",
                 )
             )

@@ -58,6 +58,9 @@ def test_bad_folders(bundle_dir, tmp_path):
     with pytest.raises(ValueError, match="lacks model.keras, tokenizer.json"):
         load_lm_bundle(tmp_path / "empty")
     (folder / "config.json").write_text("{not json")
+    with pytest.raises(ValueError, match="is torn: config.json has 9 bytes"):
+        load_lm_bundle(folder)  # the manifest sees the change first
+    (folder / "manifest.json").unlink()  # a bundle saved before manifests
     with pytest.raises(ValueError, match="config.json is not valid JSON"):
         load_lm_bundle(folder)
     (folder / "config.json").write_text(json.dumps({"format": "other"}))
@@ -65,6 +68,9 @@ def test_bad_folders(bundle_dir, tmp_path):
         load_lm_bundle(folder)
     save_lm_bundle(folder, model, tok)
     (folder / "model.keras").write_bytes(b"garbage")
+    with pytest.raises(ValueError, match="is torn: model.keras has 7 bytes"):
+        load_lm_bundle(folder)
+    (folder / "manifest.json").unlink()
     with pytest.raises(ValueError, match="corrupted or truncated"):
         load_lm_bundle(folder)
 
