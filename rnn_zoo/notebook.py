@@ -171,10 +171,22 @@ def record_results(headline: str, **values: Any) -> None:
     display({"text/markdown": markdown, RESULTS_MIMETYPE: payload}, raw=True)
 
 
-def _format(value: Any) -> str:
+def _format(value: Any, limit: int = 160) -> str:
+    """A value as a table cell: floats to 4 digits, long values cut short.
+
+    The whole value stays in the results JSON; the table is for reading.
+
+    Example:
+        >>> _format(0.123456), _format(list(range(100)))[-30:]
+        ('0.1235', '… (100 items, all in the JSON)')
+    """
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    if len(text) <= limit:
+        return text
+    size = f"{len(value)} items, " if hasattr(value, "__len__") else ""
+    return text[: limit - 40] + f"… ({size}all in the JSON)"
 
 
 def read_results(notebook: Any) -> dict[str, Any]:
