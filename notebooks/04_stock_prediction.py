@@ -764,8 +764,9 @@ record_results(
 #
 # 1. Usually not: for liquid stocks daily returns are close to unpredictable from
 #    their own past, so expect MASE near the naive one and large p-values. If one
-#    configuration out of many looks significant, remember the multiple-testing
-#    note in the conclusion.
+#    configuration out of many looks significant, remember that with 8
+#    configurations one can pass p < 0.05 by luck (multiple testing); the
+#    every-seed rule above guards against part of that.
 # 2. `make_windows` before the split still lets test prices appear inside training
 #    windows, so the shuffled split remains (compare the "seen in training"
 #    share). The scaler's leak tells the model the future price range, which only
