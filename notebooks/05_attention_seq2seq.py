@@ -269,8 +269,8 @@ step_source = inspect.getsource(AttentiveCell.call)
 print(step_source[step_source.index("*recurrent") :].rstrip())
 bahdanau_wired = build("bahdanau", "bahdanau")
 print(
-    "\nBahdanau wiring: decoder layer "
-    f"{type(bahdanau_wired.get_layer('decoder')).__name__}, "
+    "\nBahdanau wiring (decoder layer "
+    f"{type(bahdanau_wired.get_layer('decoder')).__name__}): the whole model has "
     f"{bahdanau_wired.count_params():,} parameters (Luong wiring: "
     f"{built.count_params():,}; the GRU's input is wider by the context)."
 )
