@@ -34,8 +34,8 @@
 # - why one training run proves little: the same comparison over several seeds,
 #   with a winner named only where the ranges over seeds do not overlap
 #
-# **Time:** about 15 minutes to read; the cells run in about 2 minutes on a
-# 2-core laptop CPU with the default parameters.
+# **Time:** 1:03 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 
 # %% [markdown]
 # ## Setup

@@ -30,7 +30,8 @@
 # - what a trained LSTM's gates do on a solved example: which gate opens when the
 #   marker arrives, and how the cell state holds the value until the end
 #
-# **Time:** about 7 minutes on a 2-core laptop CPU with the default parameters.
+# **Time:** 2:58 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 #
 # Notebook 01 showed that gradients through a SimpleRNN shrink geometrically with
 # the distance between an input and the output, and that an LSTM's forget gate can

@@ -34,8 +34,8 @@
 #   instead of re-reading the text, measured; and how a stateful model carries
 #   it across training batches (`layer.reset_state()` in Keras 3)
 #
-# **Time:** about 20 minutes to read; the cells run in under 10 minutes on a
-# 2-core laptop CPU with the default parameters (training takes `MINUTES`).
+# **Time:** 6:07 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 
 # %% [markdown]
 # ## Setup

@@ -40,8 +40,8 @@
 #   naive, drift and mean baselines, scored with **MASE** and **directional accuracy**
 # - a **Diebold-Mariano test** that says whether a difference in errors is real
 #
-# **Time:** about 25 minutes to read; the cells run in about 5 minutes on a
-# 2-core laptop CPU with the default parameters.
+# **Time:** 3:38 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 
 # %% [markdown]
 # ## Setup

@@ -37,9 +37,8 @@
 # - greedy decoding vs **beam search**, and how to tell a search error from a
 #   model error when an answer is wrong
 #
-# **Time:** about 6 minutes on an otherwise idle 2-core laptop CPU with the
-# default parameters (each of the four models trains with each seed for `EPOCHS`
-# passes over the data); on a busy machine, several times that.
+# **Time:** 4:02 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 
 # %% [markdown]
 # ## Setup

@@ -38,9 +38,8 @@
 # - to read a comparison over seeds: mean and range, and "not shown" where the
 #   ranges overlap
 #
-# **Time:** about 8.5 minutes on an otherwise idle 2-core laptop CPU with the
-# default parameters (about 75 small models and 36 search trials); on a busy
-# machine, up to twice that.
+# **Time:** 7:34 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 #
 # Every claim below is measured with **3 seeds** on the **same budget** (the same
 # number of epochs, so the same number of updates), with

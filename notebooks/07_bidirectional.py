@@ -32,9 +32,8 @@
 #   step $t$ changes when you change the future, so its leaky score beats the
 #   noise floor (impossible for a real forecast), and its honest score does not
 #
-# **Time:** about 3.5 minutes on an otherwise idle 2-core laptop CPU with the
-# default parameters (one small model per seed and configuration, plus two
-# forecasters); on a busy machine, up to twice that.
+# **Time:** 2:32 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 #
 # A bidirectional RNN runs two recurrent layers over the sequence, one forwards
 # and one backwards, and combines their outputs at every step. At step $t$ the

@@ -33,9 +33,8 @@
 # - whether the model **generalises to one more digit** than it was trained on
 #   (an honest "no" is a result too)
 #
-# **Time:** about 4.5 minutes on an otherwise idle 2-core laptop CPU with the
-# default parameters (3 recipes x 3 seeds = 9 small models); on a busy machine,
-# up to twice that.
+# **Time:** 2:55 to run with the default parameters on an idle 2-core laptop CPU
+# (measured by the latest `make tutorials`; README lists every notebook's time).
 
 # %% [markdown]
 # ## Setup

@@ -83,3 +83,7 @@ def test_typed_times(line, typed):
 def test_record_refuses_an_empty_summary(tree):
     with pytest.raises(ValueError, match="`summary` has no notebook row"):
         run_times.record("| x | 1:00 | FAILED | |", tree / "nb", tree / "README.md")
+
+
+def test_the_repository_states_each_run_time_once():
+    assert run_times.problems() == []
