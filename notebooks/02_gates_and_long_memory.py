@@ -150,7 +150,7 @@ CELLS = {
 
 def build_model(task, cell, length):
     """An uncompiled model for one task: input, one recurrent layer, output."""
-    recurrent = CELLS[cell]
+    recurrent = CELLS[cell]  # "LSTM": recurrent(UNITS) is keras.layers.LSTM(UNITS)
     if task == "adding":
         return keras.Sequential(
             [

@@ -349,6 +349,7 @@ print(f"baselines computed in {time.perf_counter() - start:.1f} s")
 RECURRENT = {"gru": keras.layers.GRU, "lstm": keras.layers.LSTM}
 tokens = keras.Input(shape=(None,), dtype="int32", name="tokens")
 vectors = keras.layers.Embedding(V, EMBEDDING_DIM, name="embedding")(tokens)
+# with CELL = "gru" this is keras.layers.GRU(UNITS, return_sequences=True, ...)
 states = RECURRENT[CELL](UNITS, return_sequences=True, name="rnn_0")(vectors)
 logits = keras.layers.Dense(V, name="logits")(states)
 model = keras.Model(tokens, logits, name="char_lm")

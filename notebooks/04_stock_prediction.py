@@ -130,7 +130,8 @@ def build_rnn_forecaster(lookback, n_features, horizon=1, *, cell="lstm"):
     return keras.Sequential(
         [
             keras.Input(shape=(lookback, n_features), name="window"),
-            RECURRENT_LAYERS[cell](UNITS, name="rnn_0"),  # keeps its last state only
+            # cell "lstm": keras.layers.LSTM(UNITS, name="rnn_0"); keeps its last state
+            RECURRENT_LAYERS[cell](UNITS, name="rnn_0"),
             keras.layers.Dense(horizon, name="head"),  # linear: one value per day
             keras.layers.Reshape((horizon, 1), name="forecast"),
         ],
