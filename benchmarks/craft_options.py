@@ -92,3 +92,59 @@ def execute_notebook(name: str, params: Mapping[str, Any], out: Any = None) -> A
         print(f"FAILED after {minutes:.1f} min: {outcome.error}")
         return None, minutes
     return outcome.results, minutes
+
+
+def notebook_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """The options every notebook-executing part shares.
+
+    ``--quick`` (the notebook's test parameters) or ``--default`` (its own
+    defaults), else full size; ``--seeds`` for the full size; ``--out`` for the
+    executed notebook. A part adds its own knobs to the parser it gets.
+
+    Example:
+        >>> notebook_parser("craft.py x", "d").parse_args(["--quick"]).seeds
+        [0, 1, 2]
+    """
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="test parameters")
+    size.add_argument("--default", action="store_true", help="notebook defaults")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--out", help="folder for the executed notebook")
+    return parser
+
+
+def notebook_parameters(
+    args: argparse.Namespace,
+    notebook: str,
+    full: Mapping[str, Any],
+    knobs: Mapping[str, Any] = {},  # noqa: B006 - read only
+) -> dict[str, Any]:
+    """The parameters a `notebook_parser` command line asks for.
+
+    Args:
+        args: The parsed options.
+        notebook: The notebook's name (its key in ``quick_parameters.json``).
+        full: The full-size parameters; ``--seeds`` becomes their ``SEEDS``.
+        knobs: Parameter name -> value given on the command line (None: unset).
+
+    Returns:
+        The papermill overrides: quick, the notebook's defaults, or full size,
+        then every knob that was set.
+
+    Example:
+        >>> import argparse
+        >>> args = argparse.Namespace(quick=False, default=False, seeds=[0])
+        >>> notebook_parameters(args, "x", {"N": 9}, {"EPOCHS": 2, "LENGTH": None})
+        {'N': 9, 'SEEDS': [0], 'EPOCHS': 2}
+    """
+    from tools.run_tutorials import quick_parameters
+
+    if args.quick:
+        params = quick_parameters(notebook)
+    elif args.default:
+        params = {}
+    else:
+        params = {**full, "SEEDS": args.seeds}
+    params.update({k: v for k, v in knobs.items() if v is not None})
+    return params

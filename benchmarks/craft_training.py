@@ -17,7 +17,6 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -88,33 +87,14 @@ def report(results: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="craft.py training", description=__doc__.split("\n\n")[0]
-    )
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="test parameters")
-    size.add_argument("--default", action="store_true", help="notebook defaults")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    from craft_options import execute_notebook, notebook_parameters, notebook_parser
+
+    parser = notebook_parser("craft.py training", __doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, help="EPOCHS (sections 1-3)")
     parser.add_argument("--length", type=int, help="LENGTH of the adding problem")
-    parser.add_argument("--out", type=Path, help="folder for the executed notebook")
     args = parser.parse_args(argv)
-    # after the options, so that --help and a bad option answer at once
-    from craft_options import execute_notebook
-
-    from tools.run_tutorials import quick_parameters
-
-    if args.quick:
-        params = quick_parameters(NOTEBOOK)
-    elif args.default:
-        params = {}
-    else:
-        params = dict(FULL)
-    if not args.quick:
-        params["SEEDS"] = args.seeds
-    for knob, value in (("EPOCHS", args.epochs), ("LENGTH", args.length)):
-        if value is not None:
-            params[knob] = value
+    knobs = {"EPOCHS": args.epochs, "LENGTH": args.length}
+    params = notebook_parameters(args, NOTEBOOK, FULL, knobs)
     results, minutes = execute_notebook(NOTEBOOK, params, args.out)
     if results is None:
         return 1
