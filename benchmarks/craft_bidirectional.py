@@ -48,7 +48,7 @@ def accuracy_lines(results: dict) -> list[str]:
     """Markdown: tag accuracy per configuration, and merge-mode pairs that differ."""
     import pandas as pd
 
-    from rnn_zoo.experiments import clearly_better
+    from rnn_zoo.training.experiments import clearly_better
 
     lines = [
         "| configuration | params | accuracy mean ± std | [min, max] |",

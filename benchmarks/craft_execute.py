@@ -11,7 +11,7 @@ All are scored on one fixed test set with every operand length from 1 to
 of exact match by operand length (mean ± std [min, max] over seeds, and the
 no-carry rule), then one table of claims, each with its numbers and whether it
 holds ("clearly" = the ranges over seeds do not overlap,
-``rnn_zoo.experiments.clearly_better``):
+``rnn_zoo.training.experiments.clearly_better``):
 
 1. reversing the question beats writing it as is, at ``max_digits`` digits;
 2. the naive curriculum vs none, and 3. the combined curriculum vs none (both
@@ -99,7 +99,7 @@ def accuracy_table(frame, baseline, max_digits) -> str:
 
 
 def claims(frame, baseline, max_digits) -> list[tuple[str, str, bool | str]]:
-    from rnn_zoo.experiments import clearly_better
+    from rnn_zoo.training.experiments import clearly_better
 
     def at(k):
         return frame[frame["digits"] == k]

@@ -75,7 +75,7 @@ def execute_notebook(name: str, params: Mapping[str, Any], out: Any = None) -> A
     import time
     from pathlib import Path
 
-    from rnn_zoo.notebook import quiet_import_tensorflow
+    from rnn_zoo._quiet import quiet_import_tensorflow
     from tools.run_tutorials import NOTEBOOKS, execute
 
     quiet_import_tensorflow()

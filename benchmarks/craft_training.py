@@ -50,7 +50,7 @@ def section_table(records: list[dict], metric: str, extras: list[str]) -> str:
     """Markdown: one row per configuration, mean ± std [min, max] over seeds."""
     import pandas as pd
 
-    from rnn_zoo.experiments import summarize_runs
+    from rnn_zoo.training.experiments import summarize_runs
 
     runs = pd.DataFrame(records)
     summary = summarize_runs(runs, metric)

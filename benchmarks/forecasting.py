@@ -30,9 +30,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from rnn_zoo._quiet import silenced_stderr  # noqa: E402
 from rnn_zoo.datasets import load_stock_prices, make_sine_waves  # noqa: E402
 from rnn_zoo.evaluation import compare_forecasts, walk_forward_backtest  # noqa: E402
-from rnn_zoo.notebook import silenced_stderr  # noqa: E402
 
 with silenced_stderr():
     from rnn_zoo.models import build_forecaster  # noqa: E402

@@ -40,17 +40,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import keras  # noqa: E402
 from throughput import matmul_peak_gflops  # noqa: E402
 
-from rnn_zoo.callbacks import TimeBudget, WallClockDecay  # noqa: E402
 from rnn_zoo.datasets import load_shakespeare  # noqa: E402
 from rnn_zoo.evaluation import bits_per_char, language_baselines  # noqa: E402
-from rnn_zoo.models import build_char_lm  # noqa: E402
-from rnn_zoo.models.generation import (  # noqa: E402
+from rnn_zoo.inference.generation import (  # noqa: E402
     CharGenerator,
     generate_by_rereading,
     generate_text,
 )
+from rnn_zoo.models import build_char_lm  # noqa: E402
 from rnn_zoo.preprocessing import char_dataset, prepare_char_corpus  # noqa: E402
 from rnn_zoo.training import fit, set_seed  # noqa: E402
+from rnn_zoo.training.callbacks import TimeBudget, WallClockDecay  # noqa: E402
 
 BASE = {"cell": "gru", "units": 512, "embedding_dim": 64, "learning_rate": 3e-3}
 BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1, "decay": None}

@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder for the executed notebook")
     args = parser.parse_args(argv)
     # after the options, so that --help and a bad option answer at once
-    from rnn_zoo.notebook import quiet_import_tensorflow
+    from rnn_zoo._quiet import quiet_import_tensorflow
     from tools.run_tutorials import NOTEBOOKS, execute
 
     quiet_import_tensorflow()

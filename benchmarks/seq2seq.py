@@ -1,7 +1,7 @@
 """Date translation after a fixed time budget: attention vs none, greedy vs beam.
 
 Trains the default date translator of ``python -m rnn_zoo dates train`` (same
-data recipe, model and optimiser: ``rnn_zoo.cli.date_training.train_date_translator``)
+data recipe, model and optimiser: ``rnn_zoo.tasks.date_training.train_date_translator``)
 once per attention kind (Bahdanau, Luong, none) for ``--minutes`` of wall-clock
 time each, with a block of years (``--holdout-years``, default 1850-1899) kept out
 of training. Then scores every model on held-out dates and prints a Markdown
@@ -19,7 +19,7 @@ table:
 - what ``dates translate`` would say of the greedy answers on the test dates
   from the training years (the unseen block is always unsure, by design): the
   share of correct answers marked unsure (the checks of
-  ``rnn_zoo.cli.date_confidence`` plus the model's probability below
+  ``rnn_zoo.tasks.date_confidence`` plus the model's probability below
   ``MIN_PROBABILITY``), and how many of the wrong answers were marked unsure.
 
 Usage:
@@ -41,16 +41,16 @@ import time
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
-from rnn_zoo.cli.date_confidence import date_problem, unsure_reasons  # noqa: E402
-from rnn_zoo.cli.date_training import (  # noqa: E402
+from rnn_zoo._quiet import silenced_stderr  # noqa: E402
+from rnn_zoo.datasets import DatePairs  # noqa: E402
+from rnn_zoo.evaluation import exact_match  # noqa: E402
+from rnn_zoo.tasks.date_confidence import date_problem, unsure_reasons  # noqa: E402
+from rnn_zoo.tasks.date_training import (  # noqa: E402
     date_pairs,
     evaluate_translator,
     subset_pairs,
     train_date_translator,
 )
-from rnn_zoo.datasets import DatePairs  # noqa: E402
-from rnn_zoo.evaluation import exact_match  # noqa: E402
-from rnn_zoo.notebook import silenced_stderr  # noqa: E402
 
 with silenced_stderr():  # TensorFlow's import-time log lines
     import keras  # noqa: E402, F401

@@ -79,9 +79,10 @@ print(setup_notebook(SEED))  # quiet TensorFlow import, Keras 3 check, seeds, pl
 
 import keras  # noqa: E402  (imported quietly by setup_notebook)
 
-from rnn_zoo.experiments import (  # noqa: E402
+from rnn_zoo.training import (  # noqa: E402
     clearly_better,
     describe_difference,
+    set_seed,
     summarize_runs,
 )
 
@@ -245,7 +246,7 @@ def lstm_forecaster(lookback, horizon):
     return keras.Model(inputs, outputs, name="forecaster")
 
 
-keras.utils.set_random_seed(SEEDS[0])
+set_seed(SEEDS[0])
 one_step = lstm_forecaster(LOOKBACK, horizon=1)
 one_step.summary(line_length=80)
 
@@ -455,7 +456,7 @@ plt.show()
 # the training batches). The experiment loop below trains the same three LSTMs
 # again for every other seed in `SEEDS`, on the same data. A model is named the
 # better one only if it wins on **every** seed, i.e. the ranges over seeds do not
-# overlap (`rnn_zoo.experiments.describe_difference`); otherwise the difference
+# overlap (`rnn_zoo.training.experiments.describe_difference`); otherwise the difference
 # is not shown.
 
 # %%
@@ -473,7 +474,7 @@ horizon_runs = [
     {"config": "LSTM direct", "seed": SEEDS[0], MEAN: np.mean(mase_direct)},
 ]
 for seed in SEEDS[1:]:
-    keras.utils.set_random_seed(seed)
+    set_seed(seed)
     model_1 = lstm_forecaster(1, horizon=1)
     fit_forecaster(model_1, (X_train_w1, y_train_w1), (X_val_w1, y_val_w1))
     model_step = lstm_forecaster(LOOKBACK, horizon=1)

@@ -72,8 +72,8 @@ print(setup_notebook(SEED))
 import keras  # noqa: E402  (imported quietly by setup_notebook)
 import tensorflow as tf  # noqa: E402
 
-from rnn_zoo.models import reference  # noqa: E402
-from rnn_zoo.models.diagnostics import (  # noqa: E402
+from rnn_zoo import reference  # noqa: E402
+from rnn_zoo.inspection import (  # noqa: E402
     gradient_norms_by_lag,
     set_spectral_radius,
 )
@@ -108,7 +108,7 @@ def simple_rnn(x, W, U, b):
 
 # %% [markdown]
 # Now the check: a Keras `SimpleRNN` with random weights (non-zero bias too), and
-# our loop fed with exactly those weights. `rnn_zoo.models.reference.rnn_forward`
+# our loop fed with exactly those weights. `rnn_zoo.reference.rnn_forward`
 # is the package's tested version of the same loop.
 
 
@@ -301,7 +301,7 @@ display(pd.DataFrame({"max |NumPy - Keras|": max_abs_diff}).style.format("{:.1e}
 display(
     Markdown(
         f"All {len(max_abs_diff)} NumPy versions (the few lines above and "
-        f"`rnn_zoo.models.reference`) agree with Keras to **{worst:.1e}** "
+        f"`rnn_zoo.reference`) agree with Keras to **{worst:.1e}** "
         f"({'within' if worst < 1e-5 else 'NOT within'} 1e-5): Keras computes in "
         "float32, so about 1e-7 is as close as it gets."
     )
@@ -526,7 +526,7 @@ display(
 # \qquad \frac{\partial L}{\partial W} = \sum_t x_t^\top \big(g_t \odot \tanh'(a_t)\big)
 # $$
 #
-# `rnn_zoo.models.reference.rnn_backward` / `lstm_backward` / `gru_backward` walk
+# `rnn_zoo.reference.rnn_backward` / `lstm_backward` / `gru_backward` walk
 # the sequence backwards in NumPy (`gru_backward` in either GRU form, as its
 # `reset_after` says). The loss here is $L = \sum_t \delta_t \cdot h_t$
 # with random $\delta_t$; `tf.GradientTape` differentiates the Keras layers.
@@ -581,7 +581,7 @@ display(
 #
 # How much does the last output $h_T$ still depend on the input $k$ steps earlier?
 # The norm of the Jacobian $\partial h_T / \partial x_{T-k}$ answers it:
-# `rnn_zoo.models.diagnostics.gradient_norms_by_lag` measures it with
+# `rnn_zoo.inspection.diagnostics.gradient_norms_by_lag` measures it with
 # `tf.GradientTape`, averaged over a batch of random sequences. By the BPTT
 # recursion above it is a product of $k$ step Jacobians: if they shrink vectors,
 # the product vanishes exponentially; if they stretch them, it explodes.

@@ -74,15 +74,19 @@ print(setup_notebook(SEEDS[0]))
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from rnn_zoo.callbacks import TimeBudget  # noqa: E402
 from rnn_zoo.datasets import make_adding_problem, make_copy_task  # noqa: E402
-from rnn_zoo.experiments import clearly_better, describe_difference  # noqa: E402
-from rnn_zoo.models.diagnostics import (  # noqa: E402
+from rnn_zoo.inspection import (  # noqa: E402
     gate_activations,
     gate_contrast,
-    quiet_retracing_warnings,
 )
+from rnn_zoo.notebook import quiet_retracing_warnings  # noqa: E402
 from rnn_zoo.plotting import plot_gates, plot_score_by_length  # noqa: E402
+from rnn_zoo.training import (  # noqa: E402
+    TimeBudget,
+    clearly_better,
+    describe_difference,
+    set_seed,
+)
 
 # %% [markdown]
 # ## The two tasks
@@ -245,7 +249,7 @@ def score(task, model, X_test, y_test, y_train):
 
 def train_one(task, cell, length, seed):
     """Train one model; return its row of results and the trained model."""
-    keras.utils.set_random_seed(seed)  # initial weights and shuffling
+    set_seed(seed)  # initial weights and shuffling
     X, y = make_data(task, N_TRAIN, length, seed)
     model = build_model(task, cell, length)
     model.compile(
@@ -433,7 +437,7 @@ display(
 #
 # Take the LSTM of the first seed trained on the longest adding problem it solved
 # (the shortest length if it solved none) and one new sequence.
-# `rnn_zoo.models.diagnostics.gate_activations` recomputes the layer's gates at
+# `rnn_zoo.inspection.diagnostics.gate_activations` recomputes the layer's gates at
 # every step from its trained weights with the NumPy reference cell of notebook 01.
 
 # %%

@@ -82,13 +82,13 @@ print(setup_notebook(SEED))  # quiet TensorFlow import, Keras 3 check, seeds, pl
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from rnn_zoo.callbacks import TimeBudget  # noqa: E402
 from rnn_zoo.evaluation import bits_per_char, language_baselines  # noqa: E402
-from rnn_zoo.models import build_char_lm, generate_text  # noqa: E402
-from rnn_zoo.models.generation import (  # noqa: E402
+from rnn_zoo.inference import (  # noqa: E402
     CharGenerator,
     generate_by_rereading,
+    generate_text,
 )
+from rnn_zoo.models import build_char_lm  # noqa: E402
 from rnn_zoo.plotting import plot_history  # noqa: E402
 from rnn_zoo.preprocessing import (  # noqa: E402
     WordTokenizer,
@@ -98,6 +98,7 @@ from rnn_zoo.preprocessing import (  # noqa: E402
     prepare_char_corpus,
     split_text,
 )
+from rnn_zoo.training import TimeBudget  # noqa: E402
 
 # %% [markdown]
 # ## What a language model is
@@ -401,7 +402,7 @@ display(
 # ## Train within a time budget
 #
 # The training loop: Adam with each gradient clipped to norm 1, cross-entropy on
-# the logits, and `rnn_zoo.callbacks.TimeBudget`, which stops cleanly after
+# the logits, and `rnn_zoo.training.callbacks.TimeBudget`, which stops cleanly after
 # `MINUTES`. Each "epoch" here is `BATCHES_PER_EPOCH` batches of a fresh shuffle,
 # so the validation loss is measured often. That validation loss starts every
 # 100-character chunk from a blank state; the final score below carries the

@@ -85,7 +85,11 @@ print(setup_notebook(SEED))  # quiet TensorFlow import, Keras 3 check, seeds, pl
 
 import keras  # noqa: E402  (imported quietly by setup_notebook)
 
-from rnn_zoo.experiments import clearly_better, describe_difference  # noqa: E402
+from rnn_zoo.training import (  # noqa: E402
+    clearly_better,
+    describe_difference,
+    set_seed,
+)
 
 # %% [markdown]
 # ## Data: daily prices
@@ -197,7 +201,7 @@ honest_rows = np.arange(len(close) - n_test, len(close))  # the last n_test days
 
 def train_level_model(X_train, y_train, seed):
     """The LSTM above, trained to predict the next (scaled) price."""
-    keras.utils.set_random_seed(seed)
+    set_seed(seed)
     model = build_rnn_forecaster(LOOKBACK, 1)
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
     history = model.fit(

@@ -79,22 +79,23 @@ print(setup_notebook(SEED))
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from rnn_zoo.callbacks import TimeBudget  # noqa: E402
 from rnn_zoo.datasets import make_date_pairs  # noqa: E402
 from rnn_zoo.evaluation.sequences import (  # noqa: E402
     attention_alignment_accuracy,
     exact_match,
     token_accuracy,
 )
-from rnn_zoo.experiments import (  # noqa: E402
-    clearly_better,
-    describe_difference,
-    summarize_runs,
-)
 from rnn_zoo.models import Seq2SeqTranslator, build_seq2seq  # noqa: E402
 from rnn_zoo.models.attention import AttentiveCell, BahdanauAttention  # noqa: E402
-from rnn_zoo.models.diagnostics import quiet_retracing_warnings  # noqa: E402
+from rnn_zoo.notebook import quiet_retracing_warnings  # noqa: E402
 from rnn_zoo.plotting import plot_attention  # noqa: E402
+from rnn_zoo.training import (  # noqa: E402
+    TimeBudget,
+    clearly_better,
+    describe_difference,
+    set_seed,
+    summarize_runs,
+)
 
 # %% [markdown]
 # ## The task: many human date formats -> ISO 8601
@@ -309,7 +310,7 @@ rows, translators, predictions, decoded = [], {}, {}, {}
 with quiet_retracing_warnings():
     for seed in SEEDS:
         for name, config in CONFIGS.items():
-            keras.utils.set_random_seed(seed)
+            set_seed(seed)
             model = build(**config)
             model.compile(
                 optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0),
@@ -568,7 +569,7 @@ for name in ("additive, Luong wiring", "additive, Bahdanau wiring"):
 # Greedy decoding commits to the most likely character at each step. Beam search
 # keeps the `BEAM_WIDTH` most likely partial outputs and returns the most likely
 # complete one, so its answer never has a lower log-probability under the model
-# (`rnn_zoo.models.decoding` keeps the greedy answer as a candidate). For dates,
+# (`rnn_zoo.inference.decoding` keeps the greedy answer as a candidate). For dates,
 # where the model is usually confident, the gain is small.
 
 # %%

@@ -43,7 +43,7 @@
 #
 # Every claim below is measured with **3 seeds** on the **same budget** (the same
 # number of epochs, so the same number of updates), with
-# `rnn_zoo.experiments.compare_runs`. A sentence that compares two settings is
+# `rnn_zoo.training.experiments.compare_runs`. A sentence that compares two settings is
 # rendered from the numbers by `describe_difference`: it says one beat the other
 # only when their ranges over the seeds do not overlap.
 
@@ -104,15 +104,15 @@ import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from rnn_zoo.datasets import make_adding_problem  # noqa: E402
-from rnn_zoo.experiments import (  # noqa: E402
-    compare_runs,
-    describe_difference,
-    summarize_runs,
-)
-from rnn_zoo.gradient_log import gradient_norms_by_weight  # noqa: E402
 from rnn_zoo.models import build_sequence_regressor, fused_kernel_report  # noqa: E402
 from rnn_zoo.plotting import plot_runs  # noqa: E402
-from rnn_zoo.tuning import compare_searches  # noqa: E402
+from rnn_zoo.training import (  # noqa: E402
+    compare_runs,
+    compare_searches,
+    describe_difference,
+    gradient_norms_by_weight,
+    summarize_runs,
+)
 
 TUNER_TRIALS = len(GRID_UNITS) * len(GRID_LEARNING_RATES)  # trials of every search
 
@@ -379,7 +379,7 @@ display(
 
 # %% [markdown]
 # The gradient norm is logged every `GRAD_EVERY` updates on a fixed batch of 256
-# training sequences, before clipping (`rnn_zoo.gradient_log.GradientNormLog`).
+# training sequences, before clipping (`rnn_zoo.training.gradient_log.GradientNormLog`).
 
 # %%
 sgd = functools.partial(keras.optimizers.SGD, HIGH_LR, momentum=0.9)

@@ -92,10 +92,15 @@ from rnn_zoo.datasets import (  # noqa: E402
     make_tagging_task,
 )
 from rnn_zoo.evaluation import tag_accuracy  # noqa: E402
-from rnn_zoo.experiments import clearly_better, compare_runs, summarize_runs  # noqa: E402
 from rnn_zoo.models import build_sequence_tagger, units_for_budget  # noqa: E402
 from rnn_zoo.plotting import plot_runs  # noqa: E402
 from rnn_zoo.preprocessing import mask_of, pad  # noqa: E402
+from rnn_zoo.training import (  # noqa: E402
+    clearly_better,
+    compare_runs,
+    set_seed,
+    summarize_runs,
+)
 
 # %% [markdown]
 # ## The task: tag each token by the one that follows it
@@ -290,7 +295,7 @@ display(
 
 # %% [markdown]
 # The experiment: every configuration with every seed, the same data and epochs
-# (`rnn_zoo.experiments.compare_runs` seeds, calls `build_tagger(**settings)`,
+# (`rnn_zoo.training.experiments.compare_runs` seeds, calls `build_tagger(**settings)`,
 # compiles and fits, and tabulates one row per run).
 
 # %%
@@ -590,7 +595,7 @@ def build_step_forecaster(bidirectional):
 forecasters = {}
 for name, bidirectional in (("unidirectional", False), ("bidirectional", True)):
     print(f"--- {name}")
-    keras.utils.set_random_seed(SEED)
+    set_seed(SEED)
     model = build_step_forecaster(bidirectional)
     model.compile(keras.optimizers.Adam(LEARNING_RATE), loss="mse")
     model.fit(X, y, epochs=FORECAST_EPOCHS, batch_size=BATCH_SIZE, verbose=2)

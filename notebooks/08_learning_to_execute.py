@@ -70,26 +70,26 @@ print(setup_notebook(SEED))
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from rnn_zoo.callbacks import TimeBudget  # noqa: E402
 from rnn_zoo.datasets import (  # noqa: E402
     addition_test_set,
     make_addition_curriculum,
     make_addition_problems,
 )
 from rnn_zoo.evaluation import accuracy_by_digits, no_carry_answers  # noqa: E402
-from rnn_zoo.experiments import (  # noqa: E402
-    clearly_better,
-    describe_difference,
-    summarize_runs,
-)
 from rnn_zoo.models import (  # noqa: E402
     Seq2SeqTranslator,
     build_seq2seq,
-    quiet_retracing_warnings,
 )
+from rnn_zoo.notebook import quiet_retracing_warnings  # noqa: E402
 from rnn_zoo.plotting import plot_runs  # noqa: E402
 from rnn_zoo.preprocessing import CharTokenizer  # noqa: E402
-from rnn_zoo.training import set_seed  # noqa: E402
+from rnn_zoo.training import (  # noqa: E402
+    TimeBudget,
+    clearly_better,
+    describe_difference,
+    set_seed,
+    summarize_runs,
+)
 
 unknown = sorted(set(CURRICULA) - {"naive", "combined"})
 assert not unknown, f"CURRICULA: {unknown} unknown; use 'naive' and/or 'combined'"
@@ -612,7 +612,7 @@ display(
 # We compare recipes on two numbers per run: the exact match on the longest
 # trained length (`MAX_DIGITS` digits, the hardest part of the training
 # distribution) and the mean over all trained lengths. `describe_difference`
-# (from `rnn_zoo.experiments`) calls a difference shown only when the ranges
+# (from `rnn_zoo.training.experiments`) calls a difference shown only when the ranges
 # over seeds do not overlap: every seed of the winner beats every seed of the
 # other (`clearly_better`). With three seeds that is a modest bar; where the
 # ranges overlap, or with a single seed, the honest conclusion is "not shown".

@@ -12,8 +12,12 @@ Example:
 from __future__ import annotations
 
 from rnn_zoo._lazy import lazy_exports
+from rnn_zoo._moved import install as _install_moved_paths
 
 __version__ = "0.1.0"
+
+# modules that moved in the re-layout keep importing from their old paths
+_install_moved_paths()
 
 # public name -> module that defines it
 _LAZY = {
@@ -45,8 +49,8 @@ _LAZY = {
     "set_seed": "rnn_zoo.training",
     "fit": "rnn_zoo.training",
     # experiments
-    "compare_runs": "rnn_zoo.experiments",
-    "summarize_runs": "rnn_zoo.experiments",
+    "compare_runs": "rnn_zoo.training.experiments",
+    "summarize_runs": "rnn_zoo.training.experiments",
     # evaluation
     "mase": "rnn_zoo.evaluation",
     "naive_forecast": "rnn_zoo.evaluation",

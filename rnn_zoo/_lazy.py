@@ -21,7 +21,9 @@ def lazy_exports(
         namespace: The package's ``globals()``; a loaded name is cached there.
         exports: Public name -> module defining it: a submodule name relative to
             ``package`` (``"windows"``), an absolute module name (``"rnn_zoo.x"``),
-            or None when the name is itself a submodule.
+            or None when the name is itself a submodule. An absolute module name
+            whose last part is the name itself (``"reference":
+            "rnn_zoo.reference"``) exports that module.
 
     Returns:
         ``(__getattr__, __dir__)`` to assign in the package.
@@ -40,7 +42,9 @@ def lazy_exports(
             value = importlib.import_module(f"{package}.{name}")
         else:
             path = module if module.startswith("rnn_zoo.") else f"{package}.{module}"
-            value = getattr(importlib.import_module(path), name)
+            value = importlib.import_module(path)
+            if path.rpartition(".")[2] != name:
+                value = getattr(value, name)
         namespace[name] = value
         return value
 

@@ -4,6 +4,8 @@
   (TensorFlow writes absl and CUDA-stub lines there at import, even with
   ``TF_CPP_MIN_LOG_LEVEL=3``, and a rendered notebook shows them as red boxes),
   checks for Keras 3, seeds everything and sets readable plot defaults.
+- `quiet_retracing_warnings`, `quiet_import_tensorflow`, `silenced_stderr` (from
+  the private ``rnn_zoo._quiet``) keep a notebook's output free of TensorFlow noise.
 - `record_results` shows a notebook's key numbers as a small table and attaches
   them as JSON, so ``make tutorials`` and the tests read the executed notebook's
   results instead of scraping text. `read_results` reads them back.
@@ -11,70 +13,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import sys
-import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+from rnn_zoo._quiet import (
+    quiet_import_tensorflow,
+    quiet_retracing_warnings,
+    silenced_stderr,
+)
 
 __all__ = [
     "RESULTS_MIMETYPE",
     "silenced_stderr",
     "quiet_import_tensorflow",
+    "quiet_retracing_warnings",
     "setup_notebook",
     "record_results",
     "read_results",
 ]
 
 RESULTS_MIMETYPE = "application/vnd.rnn-zoo.results+json"
-
-
-@contextlib.contextmanager
-def silenced_stderr() -> Iterator[None]:
-    """Send file descriptor 2 (C/C++ stderr) and Python warnings to nowhere.
-
-    Only for imports that print noise (TensorFlow); restores both on exit.
-
-    Example:
-        >>> with silenced_stderr():
-        ...     os.write(2, b"not shown")
-        9
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def quiet_import_tensorflow() -> None:
-    """Import TensorFlow and Keras without their start-up log lines.
-
-    Sets ``TF_CPP_MIN_LOG_LEVEL=3`` (C++ log lines off for the rest of the
-    process), imports both with file descriptor 2 silenced, and probes the
-    devices meanwhile (the first probe logs "failed call to cuInit" on a machine
-    without a GPU). Used by `setup_notebook`, the CLI commands (whose stderr is
-    for their own messages) and the benchmarks.
-
-    Example:
-        >>> quiet_import_tensorflow()
-        >>> import sys; "tensorflow" in sys.modules
-        True
-    """
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    with silenced_stderr():
-        import keras  # noqa: F401
-        import tensorflow as tf
-
-        tf.config.list_physical_devices()
 
 
 def setup_notebook(seed: int | None = 0, *, figsize: tuple[float, float] = (9, 4)):

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_zoo.experiments import (
+from rnn_zoo.training.experiments import (
     clearly_better,
     compare_runs,
     describe_difference,
     summarize_runs,
 )
-from rnn_zoo.gradient_log import (
+from rnn_zoo.training.gradient_log import (
     GradientNormLog,
     gradient_norm,
     gradient_norms_by_weight,

@@ -31,7 +31,7 @@ def _modules_after(code: str) -> set[str]:
         "import rnn_zoo",
         "import rnn_zoo.preprocessing, rnn_zoo.models, rnn_zoo.datasets",
         "from rnn_zoo.preprocessing import make_windows, CharTokenizer, SeriesScaler",
-        "from rnn_zoo.models import reference",
+        "from rnn_zoo import reference",
         "import rnn_zoo.evaluation, rnn_zoo.plotting, rnn_zoo.cli, rnn_zoo.notebook",
     ],
 )

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_zoo.tuning import compare_searches, search_hyperparameters
+from rnn_zoo.training.tuning import compare_searches, search_hyperparameters
 
 X = np.ones((4, 1), "float32")
 Y = np.full((4, 1), 3.0, "float32")

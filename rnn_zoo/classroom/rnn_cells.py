@@ -13,7 +13,7 @@ gates packed along the last axis in Keras' order):
   -> (dx, dh_prev, dkernel, drecurrent_kernel, dbias)``
 - ``parameter_count(cell, features, units) -> int``
 
-Reference values come from `rnn_zoo.models.reference`, computed from the same
+Reference values come from `rnn_zoo.reference`, computed from the same
 random inputs the check makes (never frozen arrays).
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnn_zoo import reference
 from rnn_zoo.classroom.checks import (
     CheckFailed,
     expect_close,
@@ -28,7 +29,6 @@ from rnn_zoo.classroom.checks import (
     register,
     tolerance,
 )
-from rnn_zoo.models import reference
 
 ASSIGNMENT = "01_rnn_cells"
 FEATURES, UNITS, BATCH = 3, 4, 2

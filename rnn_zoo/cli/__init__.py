@@ -8,7 +8,8 @@ TensorFlow inside their ``run`` functions, so ``--help`` is instant.
 Conventions every command follows:
 
 - results on stdout, logs and progress on stderr (so stdout can be piped);
-- a usage problem (bad file, bad value) raises `UsageError`: ``main`` prints it
+- a usage problem (bad file, bad value) raises `UsageError` (or, for a
+  training folder, `rnn_zoo.tasks.run_folder.RunFolderError`): ``main`` prints it
   as one line ``rnn_zoo GROUP COMMAND: error: ...`` on stderr and exits with 2,
   no traceback; argparse's own errors (a bad number, an unknown option) are one
   line with exit code 2 as well (`rnn_zoo.cli.options.OneLineParser`), and they
@@ -22,6 +23,9 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+
+from rnn_zoo.tasks.progress import log
+from rnn_zoo.tasks.run_folder import RunFolderError
 
 __all__ = ["COMMAND_GROUPS", "UsageError", "build_parser", "log", "main"]
 
@@ -38,18 +42,6 @@ class UsageError(Exception):
         ...
         rnn_zoo.cli.UsageError: corpus file 'x.txt' does not exist
     """
-
-
-def log(message: str) -> None:
-    """Write one progress or log line to stderr (stdout is for results).
-
-    Args:
-        message: The line to write.
-
-    Example:
-        >>> log("training for 5 minutes")  # doctest: +SKIP
-    """
-    print(message, file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.run(args) or 0)
-    except UsageError as err:
+    except (UsageError, RunFolderError) as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

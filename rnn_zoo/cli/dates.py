@@ -16,7 +16,7 @@ prints its exact match on held-out dates (a different seed) on stdout. Letter
 case is normalised, not learnt: the translator lower-cases every input (its
 source tokenizer has ``lower=True``), so "MARCH", "March" and "march" read alike.
 
-Rerunning ``train`` with the same ``--out`` (`rnn_zoo.cli.run_folder`, the
+Rerunning ``train`` with the same ``--out`` (`rnn_zoo.tasks.run_folder`, the
 same lifecycle as ``lm train``): after an interruption (Ctrl-C, a crash, a
 kill) it resumes from the last completed epoch in ``DIR/run``; a finished run
 is refused unless ``--continue`` (train ``--minutes`` / at most ``--epochs``
@@ -34,7 +34,7 @@ than the model's maximum, or with characters never seen in training) gets a
 one-line message on stderr and an empty stdout line, and the exit code is 2;
 the other inputs are still translated.
 
-Every answer is checked before it is printed (`rnn_zoo.cli.date_confidence`):
+Every answer is checked before it is printed (`rnn_zoo.tasks.date_confidence`):
 the input must read as a date (numbers plus month/weekday names), its year must
 lie in the years the model was trained on (1000-2999 unless ``train_settings``
 says otherwise), its numbers must make a real date, the output must be a valid
@@ -52,8 +52,10 @@ import re
 import sys
 from pathlib import Path
 
+from rnn_zoo._quiet import quiet_import_tensorflow
 from rnn_zoo.cli import UsageError, log
-from rnn_zoo.cli.date_training import (
+from rnn_zoo.cli.options import non_negative_int, positive_float, positive_int
+from rnn_zoo.tasks.date_training import (
     TRAINING_DATA,
     date_pairs,
     evaluate_translator,
@@ -61,8 +63,6 @@ from rnn_zoo.cli.date_training import (
     subset_pairs,
     train_date_translator,
 )
-from rnn_zoo.cli.options import non_negative_int, positive_float, positive_int
-from rnn_zoo.notebook import quiet_import_tensorflow
 
 __all__ = ["register", "run_train", "run_translate"]
 
@@ -195,7 +195,7 @@ def _import_tensorflow() -> None:
     """Import TensorFlow (log lines silenced: stderr is for this command) and the
     translator module."""
     quiet_import_tensorflow()
-    from rnn_zoo.models import translator  # noqa: F401
+    from rnn_zoo.tasks import translator  # noqa: F401
 
 
 # -- commands ---------------------------------------------------------------------
@@ -213,12 +213,12 @@ def run_train(args: argparse.Namespace) -> int:
     Raises:
         UsageError: For an ``--out`` that is a file, not writable, or holds
             other settings, a finished run, another bundle or other files
-            (`rnn_zoo.cli.run_folder`); all before TensorFlow is imported.
+            (`rnn_zoo.tasks.run_folder`); all before TensorFlow is imported.
 
     Example:
         >>> run_train(args)  # doctest: +SKIP
     """
-    from rnn_zoo.cli.run_folder import DATES_FOLDER, check_writable, plan_run
+    from rnn_zoo.tasks.run_folder import DATES_FOLDER, check_writable, plan_run
 
     if not 0 < args.minutes <= _MAX_MINUTES:
         raise UsageError(
@@ -241,7 +241,7 @@ def run_train(args: argparse.Namespace) -> int:
     )
     check_writable(args.out)
     _import_tensorflow()
-    from rnn_zoo.models.translator import Seq2SeqTranslator
+    from rnn_zoo.tasks.translator import Seq2SeqTranslator
 
     train_date_translator(
         args.out,
@@ -291,7 +291,7 @@ def run_translate(args: argparse.Namespace) -> int:
 
     Returns:
         0 when every answer is sure, 1 when some are unsure (see
-        `rnn_zoo.cli.date_confidence`), 2 when some input could not be read.
+        `rnn_zoo.tasks.date_confidence`), 2 when some input could not be read.
 
     Raises:
         UsageError: If ``--model`` is not a translator bundle.
@@ -304,8 +304,8 @@ def run_translate(args: argparse.Namespace) -> int:
         what = "does not exist" if not Path(args.model).exists() else "is not a folder"
         raise UsageError(f"--model {args.model!r} {what}; train one with `dates train`")
     _import_tensorflow()
-    from rnn_zoo.cli.date_confidence import trained_years, unsure_reasons
-    from rnn_zoo.models.translator import Seq2SeqTranslator
+    from rnn_zoo.tasks.date_confidence import trained_years, unsure_reasons
+    from rnn_zoo.tasks.translator import Seq2SeqTranslator
 
     try:
         translator = Seq2SeqTranslator.load(args.model)

@@ -29,7 +29,8 @@ import json
 from pathlib import Path
 
 from rnn_zoo.cli import UsageError, log
-from rnn_zoo.cli.options import positive_float, with_flags, writable_folder
+from rnn_zoo.cli.options import positive_float, with_flags
+from rnn_zoo.tasks.run_folder import writable_folder
 
 __all__ = ["register"]
 

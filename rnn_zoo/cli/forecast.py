@@ -44,8 +44,8 @@ from rnn_zoo.cli.options import (
     non_negative_int,
     positive_int,
     with_flags,
-    writable_folder,
 )
+from rnn_zoo.tasks.run_folder import RunFolderError, writable_folder
 
 __all__ = ["register", "run", "read_series", "plot_path"]
 
@@ -411,7 +411,10 @@ def plot_path(value: str) -> Path:
         )
     if path.exists() and not path.is_file():
         raise UsageError(f"--plot {str(path)!r} exists and is not a file")
-    writable_folder(path.parent, "--plot")
+    try:
+        writable_folder(path.parent, "--plot")
+    except RunFolderError as exc:
+        raise UsageError(str(exc)) from None
     return path
 
 
@@ -463,8 +466,8 @@ def run(args: argparse.Namespace) -> int:
 
     import functools
 
+    from rnn_zoo._quiet import quiet_import_tensorflow
     from rnn_zoo.evaluation import walk_forward_backtest
-    from rnn_zoo.notebook import quiet_import_tensorflow
 
     quiet_import_tensorflow()
     from rnn_zoo.models import build_forecaster

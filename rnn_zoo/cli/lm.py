@@ -9,13 +9,13 @@ Example::
 ``lm train`` reads Tiny Shakespeare (or ``--corpus``, any UTF-8 text), splits it
 90/10, prints the n-gram baseline's validation bits/char once, trains with a
 progress bar, and after each epoch prints ``validation bits/char: X.XXX`` over the
-whole validation text. The folder ``--out`` is a bundle (`rnn_zoo.models.lm_bundle`)
+whole validation text. The folder ``--out`` is a bundle (`rnn_zoo.tasks.lm_bundle`)
 holding the best epoch so far; ``--out/run`` holds the run (`rnn_zoo.fit`'s run
 folder). ``--minutes`` is a wall-clock budget. Progress goes to stderr; the
 final summary line, with the score of the bundle as loaded back from disk, to
 stdout.
 
-Rerunning ``lm train`` into the same ``--out`` (`rnn_zoo.cli.run_folder`):
+Rerunning ``lm train`` into the same ``--out`` (`rnn_zoo.tasks.run_folder`):
 after an interruption (Ctrl-C, a crash, a kill) it resumes from the last
 completed epoch; a finished run is refused unless ``--continue`` (train
 ``--epochs``/``--minutes`` more from its final weights, appending to
@@ -39,6 +39,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rnn_zoo._quiet import quiet_import_tensorflow
 from rnn_zoo.cli import UsageError, log
 from rnn_zoo.cli.options import (
     non_negative_int,
@@ -47,7 +48,6 @@ from rnn_zoo.cli.options import (
     unit_interval,
     with_flags,
 )
-from rnn_zoo.notebook import quiet_import_tensorflow
 
 __all__ = ["register", "run_train", "run_generate", "read_corpus", "DEFAULTS"]
 
@@ -262,7 +262,7 @@ def _check_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_train(args: argparse.Namespace) -> int:
     """``lm train``: see the module docstring. Returns the exit code."""
-    from rnn_zoo.cli.run_folder import (
+    from rnn_zoo.tasks.run_folder import (
         LM_FOLDER,
         check_writable,
         plan_run,
@@ -311,8 +311,8 @@ def _one_line(exc: Exception) -> str:
 
 def _train(args, settings, corpus, corpus_name, plan) -> int:
     quiet_import_tensorflow()
-    from rnn_zoo.cli.lm_training import train_lm
     from rnn_zoo.evaluation.language import language_baselines
+    from rnn_zoo.tasks.lm_training import train_lm
 
     vocab = corpus.tokenizer.vocab_size
     log(
@@ -373,8 +373,8 @@ def run_generate(args: argparse.Namespace) -> int:
         problem = "does not exist" if not folder.exists() else "is not a folder"
         raise UsageError(f"bundle {args.bundle!r} {problem}")
     quiet_import_tensorflow()
-    from rnn_zoo.models.generation import generate_text
-    from rnn_zoo.models.lm_bundle import load_lm_bundle
+    from rnn_zoo.inference.generation import generate_text
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
 
     try:
         bundle = load_lm_bundle(folder)

@@ -7,7 +7,8 @@
   the command line is parsed, before any data is read or TensorFlow imported.
 - `with_flags`: rewrite a library error that names Python arguments
   (`` `top_k` ``, ``top_k=0``) with the flags the user typed (``--top-k``).
-- `writable_folder`: check that a file can be created in a folder, before a
+- `writable_folder` (from `rnn_zoo.tasks.run_folder`): check that a file can be
+  created in a folder, before a
   long run that would write there at its end.
 
 Nothing here imports TensorFlow, NumPy or pandas.
@@ -17,14 +18,9 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any, NoReturn
-
-from rnn_zoo.cli import UsageError
 
 __all__ = [
     "OneLineParser",
@@ -34,7 +30,6 @@ __all__ = [
     "positive_float",
     "unit_interval",
     "with_flags",
-    "writable_folder",
 ]
 
 
@@ -177,43 +172,3 @@ def with_flags(
         text = text.replace(f"`{name}`", flag)
         text = re.sub(rf"(?<![\w-]){re.escape(name)}=", f"{flag} ", text)
     return text
-
-
-def writable_folder(path: str | os.PathLike, flag: str) -> Path:
-    """Check that files can be created in the folder ``path``; return it.
-
-    Creates and deletes one empty temporary file there, so a read-only folder,
-    a read-only file system or a missing permission is found now, not after a
-    long run that writes its result at the end.
-
-    Args:
-        path: The folder.
-        flag: The option that named it, for the message (``"--plot"``).
-
-    Returns:
-        The folder as a ``Path``.
-
-    Raises:
-        UsageError: If it does not exist, is not a folder, or is not writable.
-
-    Example:
-        >>> writable_folder("/no/such/folder", "--plot")
-        Traceback (most recent call last):
-        ...
-        rnn_zoo.cli.UsageError: the folder of --plot '/no/such/folder' does not exist
-    """
-    folder = Path(path)
-    if not folder.exists():
-        raise UsageError(f"the folder of {flag} {str(folder)!r} does not exist")
-    if not folder.is_dir():
-        raise UsageError(f"the folder of {flag} {str(folder)!r} is not a folder")
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".rnn_zoo_probe_"):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise UsageError(
-            f"cannot write into the folder of {flag} {str(folder)!r} ({reason}); "
-            "pick a writable folder"
-        ) from None
-    return folder

@@ -19,8 +19,6 @@ builds a Keras model.
 
 from __future__ import annotations
 
-import random
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -231,15 +229,6 @@ def _make_scaler(scaler: Any) -> Any:
     return scaler()
 
 
-def _seed(seed: int | None) -> None:
-    if seed is None:
-        return
-    random.seed(seed)
-    np.random.seed(seed)
-    if "keras" in sys.modules:
-        sys.modules["keras"].utils.set_random_seed(seed)
-
-
 def _model_forecasts(
     name: str,
     model_fn: Any,
@@ -257,6 +246,7 @@ def _model_forecasts(
 ) -> list[np.ndarray]:
     """Forecasts in the target's (transformed) units, ``(steps,)`` per fold."""
     from rnn_zoo.preprocessing import make_windows
+    from rnn_zoo.training import set_seed
 
     who = f"model_fn[{name!r}]"
     out: list[np.ndarray] = [np.empty(0)] * len(plan)
@@ -266,7 +256,8 @@ def _model_forecasts(
         rows = inputs.iloc[history[0] : history[-1] + 1]
         if forecaster is None or (refit and k % refit == 0):
             _predict_pending(forecaster, fitted_scaler, pending, out, steps, target)
-            _seed(seed)
+            if seed is not None:
+                set_seed(seed)  # the package's one seeding call
             fitted_scaler = _make_scaler(scaler)
             scaled = (
                 rows

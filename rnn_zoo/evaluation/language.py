@@ -77,7 +77,7 @@ def bits_per_char(
 
     Scores ``ids[1:]``, each given all the ids before it, with the state carried
     across chunks (see the module docstring for ``streams`` and ``warmup``).
-    Runs on the one-step model of `rnn_zoo.models.generation.CharStepper`.
+    Runs on the one-step model of `rnn_zoo.inference.generation.CharStepper`.
 
     Args:
         model: A model built by `build_char_lm` (its output is logits).
@@ -109,7 +109,7 @@ def bits_per_char(
     """
     import tensorflow as tf
 
-    from rnn_zoo.models.generation import CharStepper
+    from rnn_zoo.inference.generation import CharStepper
 
     stepper = CharStepper.for_model(model)
     ids = _check_ids(ids, "ids", stepper.vocab_size)

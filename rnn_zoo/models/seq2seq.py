@@ -127,7 +127,7 @@ def build_seq2seq(
 
     See the module docstring for the layer names and the wiring. Train it with
     ``SparseCategoricalCrossentropy(from_logits=True)`` on the shifted targets;
-    decode with ``build_inference_models`` and ``rnn_zoo.models.decoding``.
+    decode with ``build_inference_models`` and ``rnn_zoo.inference.decoding``.
 
     Args:
         src_vocab_size: Number of source token ids (padding and unknown

@@ -5,7 +5,7 @@
 - ``backtest``: ``plot_backtest`` (error by step ahead per model and baseline).
 - ``attention``: ``plot_attention`` (heatmap labelled with the actual characters).
 - ``recurrent``: ``plot_gates``, ``plot_gradient_norms``.
-- ``runs``: ``plot_runs`` (seeded comparisons from ``rnn_zoo.experiments``).
+- ``runs``: ``plot_runs`` (seeded comparisons from ``rnn_zoo.training.experiments``).
 
 Every figure has a title, axis labels with units and a legend where there is more
 than one series. Importing this package does not import matplotlib; the first use

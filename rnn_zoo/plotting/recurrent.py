@@ -8,7 +8,7 @@
   line per cell, with the trivial baseline (e.g. the mean over seeds of each
   cell and length, as notebook 02 plots them).
 
-The numbers come from :mod:`rnn_zoo.models.diagnostics`. Each function returns the
+The numbers come from :mod:`rnn_zoo.inspection.diagnostics`. Each function returns the
 matplotlib ``Figure``; this module imports matplotlib, not TensorFlow.
 """
 
@@ -37,7 +37,7 @@ def plot_gradient_norms(
     Args:
         norms: ``{label: norms}`` where ``norms[k]`` is the gradient norm for the
             input ``k`` steps before the last output, as returned by
-            :func:`rnn_zoo.models.diagnostics.gradient_norms_by_lag`. One line
+            :func:`rnn_zoo.inspection.diagnostics.gradient_norms_by_lag`. One line
             per entry; the label goes in the legend. Zeros (underflow) are left
             out of the log plot.
         title: Figure title. Defaults to "How far back does the gradient reach?".

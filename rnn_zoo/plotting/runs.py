@@ -1,7 +1,7 @@
 """Plots of seeded comparisons: the mean over seeds and its spread, per configuration.
 
-`plot_runs` draws a DataFrame from :func:`rnn_zoo.experiments.compare_runs` in one
-of two ways:
+`plot_runs` draws a DataFrame from :func:`rnn_zoo.training.compare_runs` in one of
+two ways:
 
 - a per-epoch curve (``metric`` is a key of the ``history`` column, e.g.
   ``"val_loss"``, or ``"grad_norms"``): the mean over seeds as a line and the
@@ -122,7 +122,7 @@ def plot_runs(
     """Plot a comparison over seeds: curves with a min-max band, or dots per run.
 
     Args:
-        runs: A DataFrame from :func:`rnn_zoo.experiments.compare_runs`.
+        runs: A DataFrame from :func:`rnn_zoo.training.experiments.compare_runs`.
         metric: What to plot. A key of the ``history`` column (``"loss"``,
             ``"val_loss"``, ...; needs ``compare_runs(..., history=True)``) or a
             column holding per-run lists (``"grad_norms"``) gives curves against

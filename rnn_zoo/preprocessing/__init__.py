@@ -27,6 +27,7 @@ _LAZY = {
     "split_text": "char_data",
     "prepare_char_corpus": "char_data",
     "char_dataset": "char_data",
+    "LengthBuckets": "length_buckets",
     "SeriesScaler": "scaling",
     "to_returns": "returns",
     "from_returns": "returns",

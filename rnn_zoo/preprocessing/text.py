@@ -8,7 +8,7 @@ learned state lives in attributes ending in ``_``:
 - ``token_to_id_``: the inverse dict, token -> id.
 
 Id layout (the same as ``keras.layers.StringLookup`` with a mask token and one OOV
-index, see ``to_string_lookup``):
+index):
 
 ====  ==========================================================================
 id    token
@@ -527,55 +527,6 @@ class _Tokenizer:
         return self._join(self._id_to_token[kept].tolist())
 
     # -- interop and files -------------------------------------------------------
-
-    def to_string_lookup(self, *, invert: bool = False, name: str | None = None):
-        """Build a ``keras.layers.StringLookup`` giving the same ids as ``encode``.
-
-        The layer maps *tokens* to ids (``invert=True``: ids to tokens); it does not
-        lower-case, normalise or split, so feed it ``tokenize`` output (or, for
-        characters, ``tf.strings.unicode_split(text, "UTF-8")`` of normalised text).
-        Imports Keras.
-
-        Args:
-            invert: Whether the layer maps ids to tokens. Default False.
-            name: Optional layer name.
-
-        Returns:
-            A ``keras.layers.StringLookup`` whose mask token is ``pad_token`` (id
-            0), OOV token ``unk_token`` (id 1), then ``vocabulary_[2:]``.
-
-        Raises:
-            ValueError: If the tokenizer is not fitted, or its vocabulary holds
-                only the padding and unknown tokens.
-
-        Example:
-            >>> tok = CharTokenizer().fit("hello")
-            >>> np.asarray(tok.to_string_lookup()(list("hole!"))).tolist()
-            [4, 5, 2, 3, 1]
-            >>> tok.encode("hole!")
-            [4, 5, 2, 3, 1]
-        """
-        check_fitted(self, "vocabulary_")
-        check_type(invert, "invert", bool, "True or False")
-        if len(self.vocabulary_) == 2:
-            raise ValueError(
-                error_message(
-                    "max_tokens",
-                    "> 2 for `to_string_lookup`: StringLookup needs at least one "
-                    "token besides padding and unknown",
-                    self.max_tokens,
-                )
-            )
-        import keras  # only here: the rest of this module never needs Keras
-
-        return keras.layers.StringLookup(
-            vocabulary=self.vocabulary_,  # Keras strips the leading mask/OOV pair
-            mask_token=self.pad_token,
-            num_oov_indices=1,
-            oov_token=self.unk_token,
-            invert=invert,
-            name=name,
-        )
 
     def save(self, path: str | Path) -> None:
         """Write the tokenizer to a versioned JSON file (never pickle).

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from rnn_zoo.cli.date_confidence import (
+from rnn_zoo.datasets import DATE_FORMATS
+from rnn_zoo.tasks.date_confidence import (
     MIN_PROBABILITY,
     date_problem,
     trained_years,
     unsure_reasons,
 )
-from rnn_zoo.cli.date_training import date_pairs
-from rnn_zoo.datasets import DATE_FORMATS
+from rnn_zoo.tasks.date_training import date_pairs
 
 
 def test_every_correct_answer_of_the_training_recipe_passes():

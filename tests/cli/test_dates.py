@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from rnn_zoo.cli import main
-from rnn_zoo.cli.date_training import (
+from rnn_zoo.tasks.date_training import (
     MAX_SOURCE_LENGTH,
     TRAINING_DATA,
     date_pairs,
@@ -75,7 +75,8 @@ def test_train_saves_a_bundle_and_prints_held_out_exact_match(bundle):
     assert "attention alignment accuracy" in lines[0]
     # logs and one progress line per epoch (no TTY) on stderr
     assert "training a bahdanau-attention GRU translator" in stderr
-    assert "[" in stderr and "min  epoch 1" in stderr
+    # the one budget progress bar (BudgetProgbar), as `lm train` draws it
+    assert "Epoch 1 (0.0 of " in stderr and " min)" in stderr
     settings = json.loads((out / "train_settings.json").read_text())
     assert settings["samples"] == 64 and settings["attention"] == "bahdanau"
     # the translator lower-cases its input: case is normalised, not learnt
@@ -126,7 +127,7 @@ def test_unusable_arguments_exit_2(argv, match, capsys):
 
 
 def test_translate_in_a_fresh_process_matches_the_loaded_translator(bundle):
-    from rnn_zoo.models.translator import Seq2SeqTranslator
+    from rnn_zoo.tasks.translator import Seq2SeqTranslator
 
     out, _, _ = bundle
     texts = ["saturday 21 july 1849", "MARCH 3, 2009", "03/04/21"]
@@ -181,7 +182,7 @@ def test_stdin_dash_reads_one_input_per_line(bundle, capsys, monkeypatch):
 
 
 def test_sure_answers_print_and_exit_0_unsure_ones_exit_1(bundle, capsys, monkeypatch):
-    from rnn_zoo.models.translator import Seq2SeqTranslator
+    from rnn_zoo.tasks.translator import Seq2SeqTranslator
 
     out, _, _ = bundle
     texts = ["saturday 21 july 1849", "21 july 3500", "21 july 1849"]
@@ -244,9 +245,9 @@ def test_date_pairs_follow_the_training_recipe():
 
 
 def test_evaluate_translator_scores_and_drops_unreadable_pairs(bundle):
-    from rnn_zoo.cli.date_training import evaluate_translator
     from rnn_zoo.datasets import DatePairs
-    from rnn_zoo.models.translator import Seq2SeqTranslator
+    from rnn_zoo.tasks.date_training import evaluate_translator
+    from rnn_zoo.tasks.translator import Seq2SeqTranslator
 
     out, _, _ = bundle
     translator = Seq2SeqTranslator.load(out)

@@ -158,8 +158,8 @@ def test_impossible_minutes_are_one_line_before_training(
 
 
 def test_a_bundle_cut_short_is_reported_not_scored(finished, corpus, tmp_path, capsys):
-    from rnn_zoo.models.lm_bundle import load_lm_bundle
-    from rnn_zoo.models.manifest import TornBundleError
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
+    from rnn_zoo.tasks.manifest import TornBundleError
 
     out = tmp_path / "lm"
     shutil.copytree(finished, out)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_zoo.models._cell_steps import cell_step, project_inputs, supported
+from rnn_zoo.inference._cell_steps import cell_step, project_inputs, supported
 
 CELLS = {
     "rnn": lambda: keras.layers.SimpleRNNCell(5),

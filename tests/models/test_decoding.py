@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_zoo.models.decoding import (
+from rnn_zoo.inference.decoding import (
     beam_search_decode,
     greedy_decode,
     sequence_log_prob,

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_zoo.models.diagnostics import (
+from rnn_zoo.inspection.diagnostics import (
     gate_activations,
     gate_contrast,
     gradient_norms_by_lag,

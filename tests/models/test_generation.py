@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_zoo.models import build_char_lm
-from rnn_zoo.models.generation import (
+from rnn_zoo.inference.generation import (
     CharGenerator,
     CharStepper,
     generate_by_rereading,
     generate_text,
     reserved_ids,
 )
+from rnn_zoo.models import build_char_lm
 from rnn_zoo.preprocessing import CharTokenizer
 
 TOK = CharTokenizer().fit("the quick brown fox jumps over the lazy dog")

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 import rnn_zoo
-from rnn_zoo.models.fused_kernels import (
+from rnn_zoo.inspection.fused_kernels import (
     FusedKernelRecord,
     FusedKernelReport,
     fused_kernel_report,
 )
-from rnn_zoo.models.shapes import explain
+from rnn_zoo.inspection.shapes import explain
 
 
 def _model(layer: keras.layers.Layer, shape=(5, 3)) -> keras.Model:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from rnn_zoo.models import build_char_lm, generate_text
-from rnn_zoo.models.lm_bundle import load_lm_bundle, save_lm_bundle
 from rnn_zoo.preprocessing import CharTokenizer
+from rnn_zoo.tasks.lm_bundle import load_lm_bundle, save_lm_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 

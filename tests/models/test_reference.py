@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_zoo.models import reference as ref
-from rnn_zoo.models import reference_bptt
+from rnn_zoo import reference as ref
+from rnn_zoo.reference import bptt as reference_bptt
 
 SIZES = [(2, 5, 3, 4), (1, 7, 2, 3), (3, 4, 5, 2)]  # (batch, timesteps, in, units)
 TOL = {"rtol": 1e-5, "atol": 1e-5}
@@ -295,8 +295,8 @@ def test_backward_names_are_re_exported():
 def test_modules_do_not_import_tensorflow():
     code = (
         "import sys\n"
-        "from rnn_zoo.models.reference_bptt import lstm_backward\n"
-        "from rnn_zoo.models.reference import lstm_forward, gru_backward\n"
+        "from rnn_zoo.reference.bptt import lstm_backward\n"
+        "from rnn_zoo.reference import lstm_forward, gru_backward\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

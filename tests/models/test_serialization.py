@@ -1,4 +1,4 @@
-"""Tests for rnn_zoo.models.serialization: safe `.keras` loading and saving."""
+"""Tests for rnn_zoo.saving: safe `.keras` loading and saving."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_zoo.models import serialization
-from rnn_zoo.models.serialization import load_model, save_model
+from rnn_zoo import saving as serialization
+from rnn_zoo.saving import load_model, save_model
 
 
 def _lstm_model() -> keras.Model:

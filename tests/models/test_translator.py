@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_zoo.models.translator import BUNDLE_FILES, Seq2SeqTranslator
 from rnn_zoo.preprocessing import CharTokenizer
+from rnn_zoo.tasks.translator import BUNDLE_FILES, Seq2SeqTranslator
 from rnn_zoo.training import fit
 
 SOURCES = ["one", "two", "three", "four", "five", "six"]

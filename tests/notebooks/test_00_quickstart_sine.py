@@ -8,8 +8,8 @@ import pytest
 
 from rnn_zoo.datasets.synthetic import make_sine_waves
 from rnn_zoo.evaluation import mase, naive_scale
-from rnn_zoo.experiments import clearly_better
 from rnn_zoo.preprocessing import make_windows, time_split
+from rnn_zoo.training.experiments import clearly_better
 from tools.run_tutorials import quick_parameters
 
 NAME = "00_quickstart_sine"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnn_zoo.experiments import describe_difference
+from rnn_zoo.training.experiments import describe_difference
 
 QUICK = json.loads(
     (Path(__file__).parents[2] / "notebooks" / "quick_parameters.json").read_text()

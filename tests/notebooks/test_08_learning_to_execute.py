@@ -16,7 +16,7 @@ import pytest
 
 from rnn_zoo.datasets import addition_test_set
 from rnn_zoo.evaluation import accuracy_by_digits, no_carry_answers
-from rnn_zoo.experiments import describe_difference
+from rnn_zoo.training.experiments import describe_difference
 from tools.run_tutorials import quick_parameters
 
 NAME = "08_learning_to_execute"

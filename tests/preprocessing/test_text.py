@@ -294,9 +294,8 @@ def test_save_load_round_trip(tok, tmp_path):
         lambda t: t.decode([0]),
         lambda t: t.vocab_size,
         lambda t: t.save("never.json"),
-        lambda t: t.to_string_lookup(),
     ],
-    ids=["encode", "encode_array", "decode", "vocab_size", "save", "lookup"],
+    ids=["encode", "encode_array", "decode", "vocab_size", "save"],
 )
 @pytest.mark.parametrize("cls", [CharTokenizer, WordTokenizer])
 def test_not_fitted(cls, use):
@@ -504,39 +503,6 @@ def test_load_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError):
         CharTokenizer.load(tmp_path / "missing.json")
 
-
-# -- StringLookup interop (last: once Keras is imported, each test setup is slower)
-
-
-def test_string_lookup_matches_char_encode():
-    tok = CharTokenizer(start_token="<s>", end_token="</s>").fit("hello world")
-    sample = "hold, wörld"  # ',' and 'ö' are unknown
-    lookup = tok.to_string_lookup(name="chars")
-    assert lookup.name == "chars"
-    assert lookup.get_vocabulary() == tok.vocabulary_
-    assert np.asarray(lookup(list(sample))).tolist() == tok.encode(sample)
-    ids = tok.encode(sample, add_special=True)
-    back = np.asarray(tok.to_string_lookup(invert=True)(np.array(ids))).tolist()
-    tokens = [t.decode("utf-8") for t in back]
-    assert tokens == ["<s>", *sample.replace(",", UNK).replace("ö", UNK), "</s>"]
-    assert np.asarray(lookup(["", "<s>"])).tolist() == [0, 2]
-
-
-def test_string_lookup_matches_word_encode():
-    tok = WordTokenizer().fit("the cat sat on the mat")
-    sample = "the dog sat"
-    lookup = tok.to_string_lookup()
-    assert np.asarray(lookup(tok.tokenize(sample))).tolist() == tok.encode(sample)
-    back = np.asarray(tok.to_string_lookup(invert=True)(tok.encode(sample)))
-    assert b" ".join(back.tolist()).decode() == tok.decode(tok.encode(sample))
-
-
-def test_string_lookup_needs_a_token():
-    tok = CharTokenizer(max_tokens=2).fit("ab")
-    with pytest.raises(ValueError, match="`max_tokens` must be > 2 for `to_string"):
-        tok.to_string_lookup()
-    with pytest.raises(TypeError, match="`invert` must be True or False"):
-        CharTokenizer().fit("a").to_string_lookup(invert="yes")
 
 
 # ------------------------------------------------- issue 11 row 4: special tokens

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_zoo.training import _check_distributable, fit
+from rnn_zoo.training import fit
+from rnn_zoo.training.loop import _check_distributable
 
 CHILD = textwrap.dedent(
     """

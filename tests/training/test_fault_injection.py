@@ -55,7 +55,7 @@ def _history_epochs(out: Path) -> list[int]:
 
 
 def _committed(out: Path) -> int:
-    from rnn_zoo.run_state import read_run_state
+    from rnn_zoo.training.run_state import read_run_state
 
     try:
         state = read_run_state(out / "run")
@@ -65,8 +65,8 @@ def _committed(out: Path) -> int:
 
 
 def _bundle_before_rerun(out: Path) -> str:
-    from rnn_zoo.models.lm_bundle import load_lm_bundle
-    from rnn_zoo.models.manifest import TornBundleError
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
+    from rnn_zoo.tasks.manifest import TornBundleError
 
     if not (out / "model.keras").exists():
         return "absent"
@@ -81,7 +81,7 @@ def _bundle_before_rerun(out: Path) -> str:
 
 def _check_finished(out: Path, stdout: str | None) -> int:
     """The checks after a rerun; returns the bundle's epoch."""
-    from rnn_zoo.models.lm_bundle import load_lm_bundle
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
 
     bundle = load_lm_bundle(out)  # verified against its manifest
     manifest = json.loads((out / "manifest.json").read_text())
@@ -184,7 +184,7 @@ def test_a_real_kill_then_rerun(corpus, tmp_path):
     )
     assert killed.returncode == _faults.KILL_EXIT_CODE, killed.stderr
     assert _history_epochs(out) == [0]
-    from rnn_zoo.models.lm_bundle import load_lm_bundle
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
 
     assert load_lm_bundle(out).config["epoch"] == 1  # the old bundle, whole
     rerun = subprocess.run(

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from tensorflow.python.framework import config as tf_config
 
-from rnn_zoo.callbacks import seed_early_stopping
-from rnn_zoo.run_state import RunState, read_run_state
 from rnn_zoo.training import fit, set_seed
+from rnn_zoo.training.callbacks import seed_early_stopping
+from rnn_zoo.training.run_state import RunState, read_run_state
 
 EPOCHS = 4
 INTERRUPT_AFTER = 2  # epochs completed before the interruption

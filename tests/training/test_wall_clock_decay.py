@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_zoo import callbacks
-from rnn_zoo.callbacks import WallClockDecay
+from rnn_zoo.training import callbacks
+from rnn_zoo.training.callbacks import WallClockDecay
 
 
 class FakeClock:

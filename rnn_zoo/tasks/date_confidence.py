@@ -44,7 +44,7 @@ __all__ = [
 
 #: Answers the model gives a lower probability than this are marked unsure.
 MIN_PROBABILITY = 0.95
-#: The years ``dates train`` draws (``rnn_zoo.cli.date_training.TRAINING_DATA``).
+#: The years ``dates train`` draws (``rnn_zoo.tasks.date_training.TRAINING_DATA``).
 TRAINED_YEARS = (1000, 2999)
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july",

@@ -4,7 +4,7 @@ These functions recompute, step by step and in plain NumPy, exactly what
 ``keras.layers.SimpleRNN``, ``LSTM`` and ``GRU`` compute (default activations), so a
 notebook can open the box: print every gate, check a hand calculation, or compare
 with a Keras layer to 1e-5. Backpropagation through time lives in
-:mod:`rnn_zoo.models.reference_bptt` and is re-exported here (``rnn_backward``,
+:mod:`rnn_zoo.reference.bptt` and is re-exported here (``rnn_backward``,
 ``lstm_backward``, ``gru_backward``, ``Gradients``).
 
 Weights are taken as ``layer.get_weights()`` returns them, with ``units`` = u:
@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnn_zoo._validation import check_one_of, check_type
-from rnn_zoo.models._reference_core import (
+from rnn_zoo.reference._core import (
     ACTIVATIONS,
     ForwardResult,
     _gru_cell,
@@ -46,7 +46,7 @@ from rnn_zoo.models._reference_core import (
     lstm_forward,
     rnn_forward,
 )
-from rnn_zoo.models.reference_bptt import (
+from rnn_zoo.reference.bptt import (
     Gradients,
     gru_backward,
     lstm_backward,

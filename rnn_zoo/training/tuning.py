@@ -6,9 +6,9 @@ a temporary folder and returns
 its trials as a tidy ``pandas.DataFrame``, in the order they ran, with the best
 score so far. `compare_searches` runs several methods with several seeds, the
 same number of trials each, and returns one row per search in the shape of
-:func:`rnn_zoo.experiments.compare_runs` (``config``, ``seed``,
+:func:`rnn_zoo.training.experiments.compare_runs` (``config``, ``seed``,
 ``best_val_loss``, a ``history`` with the best score after each trial), so
-`rnn_zoo.experiments.summarize_runs` and `rnn_zoo.plotting.plot_runs` apply.
+`rnn_zoo.training.experiments.summarize_runs` and `rnn_zoo.plotting.plot_runs` apply.
 
 Needs the ``tuner`` extra (``pip install rnn_zoo[tuner]``, i.e. keras-tuner);
 imports it, and TensorFlow, when this module is imported.
@@ -32,12 +32,12 @@ try:
     import keras_tuner
 except ImportError as error:  # pragma: no cover - the pinned requirements have it
     raise ImportError(
-        "rnn_zoo.tuning needs KerasTuner: pip install 'keras-tuner==1.4.8' "
+        "rnn_zoo.training.tuning needs KerasTuner: pip install 'keras-tuner==1.4.8' "
         "(or `pip install rnn_zoo[tuner]`)"
     ) from error
 
+from rnn_zoo._quiet import quiet_retracing_warnings
 from rnn_zoo._validation import check_int, check_one_of, check_type, error_message
-from rnn_zoo.models.diagnostics import quiet_retracing_warnings
 from rnn_zoo.training import set_seed
 
 __all__ = ["SEARCH_METHODS", "search_hyperparameters", "compare_searches"]

@@ -1,4 +1,4 @@
-"""Training: reproducible seeds and a `fit` that wires the callbacks you want anyway.
+"""`fit`: one call that wires the callbacks you want anyway.
 
 `fit` compiles (with gradient clipping), trains, stops early and restores the best
 weights, guards against NaN, and with a ``run_dir`` keeps a resumable backup, the
@@ -7,6 +7,7 @@ compiles the model inside ``strategy.scope()``.
 
 Example:
     >>> import keras, numpy as np
+    >>> from rnn_zoo.training import set_seed
     >>> set_seed(0)
     >>> def build():
     ...     inputs = keras.Input((5, 2))
@@ -29,7 +30,6 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from rnn_zoo._data_shapes import check_data_shapes
 from rnn_zoo._keras_internals import forget_resume_epoch
 from rnn_zoo._validation import (
     check_float,
@@ -38,15 +38,12 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
-from rnn_zoo.callbacks import (
-    BudgetProgbar,
+from rnn_zoo.training._data_shapes import check_data_shapes
+from rnn_zoo.training.callbacks import (
     RunCheckpoint,
     StopOnNaN,
-    TimeBudget,
-    TrainingDivergedError,
-    WallClockDecay,
 )
-from rnn_zoo.run_state import (
+from rnn_zoo.training.run_state import (
     BACKUP,
     WEIGHTS,
     RunState,
@@ -55,59 +52,9 @@ from rnn_zoo.run_state import (
     read_run_state,
 )
 
-__all__ = [
-    "set_seed",
-    "fit",
-    "BudgetProgbar",
-    "StopOnNaN",
-    "TimeBudget",
-    "TrainingDivergedError",
-    "WallClockDecay",
-]
+__all__ = ["fit"]
 
 _DEFAULT_BATCH_SIZE = 32
-
-
-def set_seed(seed: int, *, deterministic: bool = False) -> None:
-    """Seed Python's ``random``, NumPy and TensorFlow/Keras in one call.
-
-    Calls ``keras.utils.set_random_seed``. Call it before building a model: the
-    same seed then gives the same initial weights and, with the same data order,
-    the same training run.
-
-    Args:
-        seed: int. A non-negative integer seed.
-        deterministic: bool. Also call
-            ``tf.config.experimental.enable_op_determinism()`` so TensorFlow ops
-            (and ``tf.data``) give bit-identical results run after run, at some
-            cost in speed. This cannot be switched off again within the process.
-            Defaults to False (the current setting is left as it is).
-
-    Returns:
-        None.
-
-    Raises:
-        TypeError: If ``seed`` is not an integer (bools are rejected) or
-            ``deterministic`` is not a bool.
-        ValueError: If ``seed`` is negative.
-
-    Example:
-        >>> import numpy as np
-        >>> set_seed(42)
-        >>> first = np.random.rand(3)
-        >>> set_seed(42)
-        >>> bool((np.random.rand(3) == first).all())
-        True
-        >>> set_seed(-1)
-        Traceback (most recent call last):
-        ...
-        ValueError: `seed` must be a non-negative integer. Received: seed=-1
-    """
-    seed = check_int(seed, "seed", minimum=0)
-    check_type(deterministic, "deterministic", bool, "a bool")
-    keras.utils.set_random_seed(seed)
-    if deterministic:
-        tf.config.experimental.enable_op_determinism()
 
 
 def fit(
@@ -137,7 +84,7 @@ def fit(
     or inf batch loss) and, unless ``early_stopping`` is None,
     ``keras.callbacks.EarlyStopping(patience=early_stopping,
     restore_best_weights=True)`` monitoring ``val_loss`` when ``validation`` is
-    given, else ``loss``. With ``run_dir`` also (`rnn_zoo.run_state` has the
+    given, else ``loss``. With ``run_dir`` also (`rnn_zoo.training.run_state` has the
     details):
 
     - ``run_dir/backup/``: the weights and optimizer state (Adam moments, step

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 
 from rnn_zoo._validation import check_type, error_message
-from rnn_zoo.models._layer_graph import (
+from rnn_zoo.inspection._layer_graph import (
     _Call,
     _call_in,
     _mask_of,

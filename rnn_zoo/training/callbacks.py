@@ -13,7 +13,7 @@
 
 - `RunCheckpoint` keeps the run folder of ``fit(run_dir=...)`` (backup,
   ``best.keras``, ``history.csv``), committed atomically once per epoch after
-  every other callback (the format: `rnn_zoo.run_state`), and
+  every other callback (the format: `rnn_zoo.training.run_state`), and
   `seed_early_stopping` gives a resumed run's ``EarlyStopping`` its memory.
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 import keras
 
 from rnn_zoo._validation import check_float, check_one_of, check_type
-from rnn_zoo.run_state import (
+from rnn_zoo.training.run_state import (
     BEST,
     RunState,
     as_float,
@@ -84,14 +84,16 @@ def _has_backup(backup_dir: str | None) -> bool:
     )
 
 
-class StopOnNaN(keras.callbacks.Callback):
-    """Stop training with a clear error as soon as the batch loss is NaN or inf.
+class StopOnNaN(keras.callbacks.TerminateOnNaN):
+    """``keras.callbacks.TerminateOnNaN(raise_error=True)`` with a message that helps.
 
-    The error is raised from ``on_train_batch_end``, so the rest of the epoch does
-    not run: no later callback sees the diverged weights, a
-    ``keras.callbacks.BackupAndRestore`` backup of the last completed epoch stays on
-    disk (its ``on_train_end``, which deletes it, never runs), and rerunning the
-    same training with the same backup folder resumes from that epoch.
+    Keras' callback finds the non-finite batch loss and raises at once, from
+    the batch's end: the rest of the epoch does not run, no later callback sees
+    the diverged weights, and a ``keras.callbacks.BackupAndRestore`` backup of the
+    last completed epoch stays on disk (its ``on_train_end``, which deletes it,
+    never runs), so rerunning the same training resumes from that epoch. This
+    subclass only turns Keras' ``RuntimeError`` into a `TrainingDivergedError`
+    that says where it happened, what to try, and which backup was kept.
 
     Args:
         backup_dir: str or None. The ``BackupAndRestore`` folder used in the same
@@ -116,11 +118,11 @@ class StopOnNaN(keras.callbacks.Callback):
         ... )
         Traceback (most recent call last):
         ...
-        rnn_zoo.callbacks.TrainingDivergedError: ... at epoch 1, batch 2 ...
+        rnn_zoo.training.callbacks.TrainingDivergedError: ... at epoch 1, batch 2 ...
     """
 
     def __init__(self, backup_dir: str | os.PathLike | None = None):
-        super().__init__()
+        super().__init__(raise_error=True)
         if backup_dir is not None:
             check_type(backup_dir, "backup_dir", (str, os.PathLike), "a path or None")
             backup_dir = os.fspath(backup_dir)
@@ -130,21 +132,19 @@ class StopOnNaN(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._epoch = epoch
 
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        loss = (logs or {}).get("loss")
-        if loss is None:
-            return
-        loss = float(loss)
-        if math.isfinite(loss):
-            return
-        kept = self.backup_dir if _has_backup(self.backup_dir) else None
-        raise TrainingDivergedError(
-            _diverged_message(self._epoch, batch, loss, self.backup_dir, kept),
-            epoch=self._epoch,
-            batch=batch,
-            loss=loss,
-            backup_dir=kept,
-        )
+    def on_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        try:
+            super().on_batch_end(batch, logs)
+        except RuntimeError:  # Keras found a NaN or inf loss
+            loss = float((logs or {})["loss"])
+            kept = self.backup_dir if _has_backup(self.backup_dir) else None
+            raise TrainingDivergedError(
+                _diverged_message(self._epoch, batch, loss, self.backup_dir, kept),
+                epoch=self._epoch,
+                batch=batch,
+                loss=loss,
+                backup_dir=kept,
+            ) from None
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -360,7 +360,7 @@ def seed_early_stopping(
     Example:
         >>> seed_early_stopping(stopper, model, state)  # doctest: +SKIP
     """
-    from rnn_zoo.models.serialization import load_model
+    from rnn_zoo.saving import load_model
 
     rows = [row for row in state.history if int(row["epoch"]) < state.epoch]
     values = [as_float(row.get(stopper.monitor)) for row in rows]

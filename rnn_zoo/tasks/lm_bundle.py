@@ -8,7 +8,7 @@
       config.json      {"format": "rnn_zoo.LMBundle", "version": 1,
                         "config": {...how it was trained, its scores...}}
       manifest.json    sizes and SHA-256 of the three files, the epoch and the
-                       validation bits/char (`rnn_zoo.models.manifest`)
+                       validation bits/char (`rnn_zoo.tasks.manifest`)
 
 `save_lm_bundle` writes each file atomically (a temporary name, then a rename)
 and ``manifest.json`` last, then verifies the files against it; a save cut
@@ -44,9 +44,9 @@ import keras
 
 from rnn_zoo._atomic import atomic_path, write_text
 from rnn_zoo._validation import check_type, error_message
-from rnn_zoo.models.manifest import verify_manifest, write_manifest
-from rnn_zoo.models.serialization import load_model, save_model
 from rnn_zoo.preprocessing.text import CharTokenizer
+from rnn_zoo.saving import load_model, save_model
+from rnn_zoo.tasks.manifest import verify_manifest, write_manifest
 
 __all__ = [
     "LMBundle",
@@ -191,7 +191,7 @@ def load_lm_bundle(path: str | os.PathLike) -> LMBundle:
         TypeError: If ``path`` is not a path.
         ValueError: If ``path`` is not a folder, lacks one of the three files,
             or one of them is invalid (the message names which and why).
-        rnn_zoo.models.manifest.TornBundleError: (a ValueError) If the files do
+        rnn_zoo.tasks.manifest.TornBundleError: (a ValueError) If the files do
             not match ``manifest.json``: a save was cut short. The one-line
             message names the file and says to rerun the save or delete the
             folder.

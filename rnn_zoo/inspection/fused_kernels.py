@@ -20,7 +20,7 @@ from typing import Any
 import keras
 
 from rnn_zoo._validation import check_type
-from rnn_zoo.models._layer_graph import _recurrent_layers
+from rnn_zoo.inspection._layer_graph import _recurrent_layers
 
 __all__ = ["FusedKernelRecord", "FusedKernelReport", "fused_kernel_report"]
 

@@ -43,7 +43,7 @@ import numpy as np
 import tensorflow as tf
 
 from rnn_zoo._validation import check_float, check_int, check_type, error_message
-from rnn_zoo.models._cell_steps import cell_step, project_inputs, supported
+from rnn_zoo.inference._cell_steps import cell_step, project_inputs, supported
 from rnn_zoo.preprocessing.text import CharTokenizer
 
 __all__ = [

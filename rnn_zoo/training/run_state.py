@@ -1,7 +1,7 @@
 """A training run folder that survives a crash or a kill at any moment.
 
 `rnn_zoo.fit(run_dir=...)` keeps its state here (the callback
-`rnn_zoo.callbacks.RunCheckpoint` writes it through `commit_epoch` and
+`rnn_zoo.training.callbacks.RunCheckpoint` writes it through `commit_epoch` and
 `finish_run`; `read_run_state` reads it). This module does not import
 TensorFlow, so the command line can inspect a run folder at once::
 

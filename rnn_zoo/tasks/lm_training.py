@@ -4,7 +4,7 @@
   validation text; a better epoch is saved as the bundle (`save_lm_bundle`:
   atomic files, verified manifest) before `rnn_zoo.fit` commits the epoch.
 - `train_lm`: build the model and data, train a new run or resume/continue one
-  (`rnn_zoo.cli.run_folder.RunPlan`), then load the bundle back from disk and
+  (`rnn_zoo.tasks.run_folder.RunPlan`), then load the bundle back from disk and
   return the score of that model, the one a later ``lm generate`` loads.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 import keras
 
 from rnn_zoo import _faults
-from rnn_zoo.cli import UsageError, log
-from rnn_zoo.cli.run_folder import RunPlan
+from rnn_zoo.tasks.progress import log
+from rnn_zoo.tasks.run_folder import RunFolderError, RunPlan
 
 __all__ = ["EpochReport", "train_lm"]
 
@@ -74,7 +74,7 @@ class EpochReport(keras.callbacks.Callback):
 
 def _bundle_score(folder, plan: RunPlan) -> float:
     """The score of the bundle on disk when resuming or continuing, else inf."""
-    from rnn_zoo.models.lm_bundle import load_lm_bundle
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
 
     if plan.status == "new":
         return math.inf
@@ -99,24 +99,24 @@ def train_lm(
         config: What the bundle's ``config.json`` records (settings, corpus,
             vocabulary, baselines).
         corpus: The ``prepare_char_corpus`` result.
-        plan: From `rnn_zoo.cli.run_folder.plan_run`.
+        plan: From `rnn_zoo.tasks.run_folder.plan_run`.
         minutes: The wall-clock budget of this call, or None (``--epochs``).
 
     Returns:
         The validation bits/char of the bundle as loaded back from disk.
 
     Raises:
-        UsageError: If the bundle on disk cannot be loaded after training.
+        RunFolderError: If the bundle on disk cannot be loaded after training.
 
     Example:
         >>> train_lm(args, config, corpus, plan, minutes=1.0)  # doctest: +SKIP
     """
-    from rnn_zoo.callbacks import BudgetProgbar, TimeBudget
     from rnn_zoo.evaluation.language import bits_per_char
     from rnn_zoo.models.language_model import build_char_lm
-    from rnn_zoo.models.lm_bundle import load_lm_bundle, save_lm_bundle
     from rnn_zoo.preprocessing.char_data import char_dataset
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle, save_lm_bundle
     from rnn_zoo.training import fit, set_seed
+    from rnn_zoo.training.callbacks import BudgetProgbar, TimeBudget
 
     folder, ngram = plan.folder, f"{args.order}-gram"
     baseline = config["baselines_bits_per_char"][ngram]
@@ -166,11 +166,11 @@ def train_lm(
             early_stopping=None,
             run_dir=plan.run_dir,
             callbacks=callbacks,
-            verbose=1,
+            verbose=1 if sys.stderr.isatty() else 2,  # a log gets one line per epoch
             continue_finished=plan.status == "continue",
         )
     try:  # the score printed is that of the model a later command loads
         bundle = load_lm_bundle(folder)
     except ValueError as exc:
-        raise UsageError(" ".join(str(exc).split())) from None
+        raise RunFolderError(" ".join(str(exc).split())) from None
     return bits_per_char(bundle.model, corpus.validation_ids)

@@ -1,9 +1,9 @@
 """The NumPy reference cells' shared core: argument checks, cell math, forward passes.
 
-Private. `rnn_zoo.models.reference` (one step at a time, the worked example) and
-`rnn_zoo.models.reference_bptt` (backpropagation through time) both stand on this
+Private. `rnn_zoo.reference` (one step at a time, the worked example) and
+`rnn_zoo.reference.bptt` (backpropagation through time) both stand on this
 module; the forward passes defined here are re-exported by
-`rnn_zoo.models.reference`, whose docstring describes the weight layout.
+`rnn_zoo.reference`, whose docstring describes the weight layout.
 
 NumPy only: importing this module never imports TensorFlow.
 """

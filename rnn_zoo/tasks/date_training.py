@@ -5,7 +5,7 @@
 - `date_pairs`, `subset_pairs`: draw dates by that recipe; keep some of them.
 - `train_date_translator`: train (or resume, or continue) a ``Seq2SeqTranslator``
   for a wall-clock budget with one progress bar, and save its bundle. The
-  ``--out`` folder follows `rnn_zoo.cli.run_folder`'s lifecycle.
+  ``--out`` folder follows `rnn_zoo.tasks.run_folder`'s lifecycle.
 - `evaluate_translator`: exact match, token accuracy and attention alignment
   accuracy on date pairs.
 
@@ -14,13 +14,14 @@ TensorFlow is imported inside the functions that need it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rnn_zoo.cli import log as stderr_log
+from rnn_zoo.tasks.progress import log as stderr_log
 
 __all__ = [
     "MAX_SOURCE_LENGTH",
@@ -66,56 +67,6 @@ def date_pairs(n: int, seed: int, **overrides: Any):
     return make_date_pairs(n, seed=seed, **{**TRAINING_DATA, **overrides})
 
 
-def _progress_bar(seconds: float, width: int = 30) -> Any:
-    """A Keras callback drawing one bar over the time budget on stderr.
-
-    On a terminal the bar redraws in place (``\r``) twice a second; otherwise
-    (a log file, a test) it prints one line per epoch.
-    """
-    import keras
-
-    tty = sys.stderr.isatty()
-
-    class ProgressBar(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start, self.last, self.epoch = time.perf_counter(), 0.0, 0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            now = time.perf_counter()
-            if tty and now - self.last > 0.5:
-                self.last = now
-                self.draw(logs, end="\r")
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.draw(logs, end="\r" if tty else "\n")
-
-        def on_train_end(self, logs=None):
-            if tty:
-                print(file=sys.stderr, flush=True)
-
-        def draw(self, logs, end):
-            elapsed = time.perf_counter() - self.start
-            filled = int(round(min(1.0, elapsed / seconds) * width))
-            numbers = "  ".join(
-                f"{key} {value:.4f}"
-                for key, value in (logs or {}).items()
-                if key in ("loss", "val_loss", "val_accuracy")
-            )
-            print(
-                f"[{'#' * filled}{'.' * (width - filled)}] "
-                f"{elapsed / 60:4.1f}/{seconds / 60:.1f} min  epoch {self.epoch + 1}"
-                f"  {numbers}",
-                end=end,
-                file=sys.stderr,
-                flush=True,
-            )
-
-    return ProgressBar()
-
-
 def run_settings(
     *,
     attention: str | None,
@@ -154,55 +105,6 @@ def run_settings(
     }
 
 
-def _bucketed_batches(x: list, y: Any, batch_size: int, seed: int | None) -> Any:
-    """A ``keras.utils.PyDataset`` of batches of similar source lengths.
-
-    Sources come padded to ``MAX_SOURCE_LENGTH`` (40) but average about 18
-    characters; cutting each batch to its longest source roughly halves the
-    encoder's work. Each epoch (``seed`` given) shuffles the pairs, sorts them by
-    length within windows of 20 batches, cuts batches and shuffles their order;
-    without ``seed`` the order is fixed (validation).
-    """
-    import keras
-    import numpy as np
-
-    source, target_in = x
-    lengths = (source != 0).sum(axis=1)
-    rng = np.random.default_rng(seed)
-
-    class Batches(keras.utils.PyDataset):
-        def __init__(self):
-            super().__init__()
-            self.order = self._order()
-
-        def _order(self):
-            index = np.arange(len(y)) if seed is None else rng.permutation(len(y))
-            window = batch_size * 20
-            for start in range(0, len(index), window):
-                chunk = index[start : start + window]
-                index[start : start + window] = chunk[np.argsort(lengths[chunk])]
-            batches = [
-                index[i : i + batch_size] for i in range(0, len(index), batch_size)
-            ]
-            if seed is not None:
-                batches = [batches[i] for i in rng.permutation(len(batches))]
-            return batches
-
-        def __len__(self):
-            return len(self.order)
-
-        def __getitem__(self, i):
-            rows = self.order[i]
-            width = int(lengths[rows].max())
-            return (source[rows, :width], target_in[rows]), y[rows]
-
-        def on_epoch_end(self):
-            if seed is not None:
-                self.order = self._order()
-
-    return Batches()
-
-
 def train_date_translator(
     out: str | os.PathLike,
     *,
@@ -232,7 +134,7 @@ def train_date_translator(
     verified ``manifest.json``). What happens when ``out`` already holds a run
     (resume, refuse, ``continue_run``, ``overwrite``; a finished run whose
     save was cut short is saved again without training) is described in
-    `rnn_zoo.cli.run_folder`.
+    `rnn_zoo.tasks.run_folder`.
 
     Args:
         out: Bundle folder (created if missing).
@@ -253,7 +155,7 @@ def train_date_translator(
         Keras ``History`` of this call.
 
     Raises:
-        UsageError: If ``out`` is a file, not writable, holds a run with other
+        RunFolderError: If ``out`` is a file, not writable, holds a run with other
             settings, a finished run (without ``continue_run``/``overwrite``),
             another kind of bundle or unrelated files.
 
@@ -262,15 +164,16 @@ def train_date_translator(
     """
     import keras
 
-    from rnn_zoo.callbacks import TimeBudget
-    from rnn_zoo.cli.run_folder import (
+    from rnn_zoo.preprocessing import LengthBuckets
+    from rnn_zoo.tasks.run_folder import (
         DATES_FOLDER,
         check_writable,
         plan_run,
         write_settings,
     )
-    from rnn_zoo.models.translator import Seq2SeqTranslator
+    from rnn_zoo.tasks.translator import Seq2SeqTranslator
     from rnn_zoo.training import fit, set_seed
+    from rnn_zoo.training.callbacks import BudgetProgbar, TimeBudget
 
     attention = None if attention in (None, "none") else attention
     settings = run_settings(
@@ -318,19 +221,21 @@ def train_date_translator(
     )
     x, y = translator.teacher_forcing(train.sources, train.targets)
     x_val, y_val = translator.teacher_forcing(valid.sources, valid.targets)
-    history = fit(
-        translator.model,
-        _bucketed_batches(x, y, batch_size, seed),
-        validation=_bucketed_batches(x_val, y_val, 256, None),
-        epochs=max(total, 1),
-        learning_rate=3e-3,
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-        run_dir=plan.run_dir,
-        callbacks=[TimeBudget(minutes * 60), _progress_bar(minutes * 60)],
-        verbose=0,
-        continue_finished=plan.status in ("continue", "resave"),
-    )
+    budget = [TimeBudget(minutes * 60), BudgetProgbar(minutes * 60)]
+    with contextlib.redirect_stdout(sys.stderr):  # Keras' progress bar
+        history = fit(
+            translator.model,
+            LengthBuckets(x, y, batch_size, seed),
+            validation=LengthBuckets(x_val, y_val, 256, None),
+            epochs=max(total, 1),
+            learning_rate=3e-3,
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+            run_dir=plan.run_dir,
+            callbacks=budget,
+            verbose=1 if sys.stderr.isatty() else 2,  # a log gets one line per epoch
+            continue_finished=plan.status in ("continue", "resave"),
+        )
     rows = history.history.get("val_loss") or [None]
     translator.save(folder, epoch=done + len(history.epoch), val_loss=rows[-1])
     log(f"saved the translator into {str(folder)!r}")

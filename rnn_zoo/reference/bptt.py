@@ -1,7 +1,7 @@
 """Backpropagation through time (BPTT) for the NumPy reference cells.
 
 Each ``*_backward`` function reruns the matching forward pass of
-:mod:`rnn_zoo.models.reference` and walks the sequence backwards, given the
+:mod:`rnn_zoo.reference` and walks the sequence backwards, given the
 upstream gradient ``dh = dL/dh_t`` of a loss with respect to every hidden state
 (``(batch, timesteps, units)``; for ``L = sum(dh * h)`` it is exactly ``dh``, and
 for a loss on the last state only it is zero except at ``t = T - 1``). They return
@@ -12,8 +12,8 @@ curve that shows vanishing or exploding gradients.
 
 Everything here is NumPy: importing this module never imports TensorFlow. The
 forward passes and checks it reruns come from the private
-``rnn_zoo.models._reference_core``, which :mod:`rnn_zoo.models.reference` stands on
-too; the names here are re-exported by :mod:`rnn_zoo.models.reference`.
+``rnn_zoo.reference._core``, which :mod:`rnn_zoo.reference` stands on
+too; the names here are re-exported by :mod:`rnn_zoo.reference`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnn_zoo._validation import check_one_of, check_type
-from rnn_zoo.models._reference_core import (
+from rnn_zoo.reference._core import (
     ACTIVATIONS,
     _forward_inputs,
     _state,
@@ -247,7 +247,7 @@ def lstm_backward(x, weights, dh, *, h0=None, c0=None, dtype="float64"):
 def gru_backward(x, weights, dh, *, h0=None, reset_after=True, dtype="float64"):
     """Gradients of a GRU by backpropagation through time.
 
-    Uses Keras' equations (see :func:`rnn_zoo.models.reference.gru_step`):
+    Uses Keras' equations (see :func:`rnn_zoo.reference.gru_step`):
     ``h_t = z * h_{t-1} + (1 - z) * h~``, so ``h_{t-1}`` gets ``g_t * z`` directly
     (the GRU's "highway", like the LSTM's cell state) plus what flows back through
     the gates and the candidate.

@@ -8,7 +8,7 @@
   a linear RNN shrink with ``k``, above 1 they grow).
 - `gate_activations`: the gates of a (trained) ``keras.layers.LSTM`` or ``GRU``
   over time, recomputed from the layer's weights with the NumPy reference cells
-  of :mod:`rnn_zoo.models.reference`.
+  of :mod:`rnn_zoo.reference`.
 - `gate_contrast`: each unit's mean gate activation at chosen steps (e.g. where a
   marker arrives) against the other steps, the numbers to describe a plot in words.
 
@@ -18,20 +18,17 @@ Shapes are ``(batch, timesteps, features)``. This module imports TensorFlow (for
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from rnn_zoo import reference
+from rnn_zoo._quiet import quiet_retracing_warnings
 from rnn_zoo._validation import check_float, check_int, check_type, error_message
-from rnn_zoo.models import reference
 
 __all__ = [
-    "quiet_retracing_warnings",
     "gradient_norms_by_lag",
     "spectral_radius",
     "set_spectral_radius",
@@ -52,29 +49,6 @@ def _sequence_input(x: Any) -> np.ndarray:
         allowed = "a 3-D array (batch, timesteps, features) with at least 1 timestep"
         raise ValueError(error_message("x", allowed, array))
     return array
-
-
-@contextlib.contextmanager
-def quiet_retracing_warnings() -> Iterator[None]:
-    """Hide TensorFlow's "triggered tf.function retracing" warnings meanwhile.
-
-    Building, training or differentiating several small models in a row traces a
-    new ``tf.function`` for each; after five TensorFlow logs a warning that reads
-    like a bug (and shows as a red box in a notebook). Inside this context the
-    ``"tensorflow"`` logger only passes errors; its level is restored on exit.
-
-    Example:
-        >>> with quiet_retracing_warnings():
-        ...     logging.getLogger("tensorflow").level == logging.ERROR
-        True
-    """
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def gradient_norms_by_lag(model: Any, x: Any) -> np.ndarray:
@@ -251,7 +225,7 @@ def gate_activations(layer: Any, x: Any) -> reference.ForwardResult:
     """Gate activations of a Keras LSTM or GRU over time, from its weights.
 
     Recomputes the layer in NumPy (float64) with
-    :func:`rnn_zoo.models.reference.lstm_forward` / ``gru_forward`` on
+    :func:`rnn_zoo.reference.lstm_forward` / ``gru_forward`` on
     ``layer.get_weights()``, starting from zero states, so every gate value is
     exactly what the Keras layer computes internally (to float32 precision).
 
@@ -263,7 +237,7 @@ def gate_activations(layer: Any, x: Any) -> reference.ForwardResult:
             whose first layer is the recurrent one, the model input).
 
     Returns:
-        A :class:`rnn_zoo.models.reference.ForwardResult`: ``h`` (and for an LSTM
+        A :class:`rnn_zoo.reference.ForwardResult`: ``h`` (and for an LSTM
         ``c``) ``(batch, timesteps, units)`` and ``gates``: ``{"input",
         "forget", "candidate", "output"}`` (LSTM) or ``{"update", "reset",
         "candidate"}`` (GRU, Keras' update gate: the fraction of the old state

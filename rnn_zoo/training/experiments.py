@@ -25,11 +25,11 @@ import keras
 import numpy as np
 import pandas as pd
 
+from rnn_zoo._quiet import quiet_retracing_warnings
 from rnn_zoo._validation import check_float, check_int, check_type, error_message
-from rnn_zoo.callbacks import TimeBudget, TrainingDivergedError
-from rnn_zoo.gradient_log import GradientNormLog
-from rnn_zoo.models.diagnostics import quiet_retracing_warnings
 from rnn_zoo.training import fit, set_seed
+from rnn_zoo.training.callbacks import TimeBudget, TrainingDivergedError
+from rnn_zoo.training.gradient_log import GradientNormLog
 
 __all__ = [
     "FIT_OPTIONS",
@@ -240,11 +240,11 @@ def compare_runs(
         test: ``(X, y)`` scored with ``model.evaluate`` after training (the
             restored best weights when early stopping is on), or None.
         seconds: float or None. Safety cap in seconds per run
-            (`rnn_zoo.callbacks.TimeBudget`); the row's ``stopped_by_time``
+            (`rnn_zoo.training.callbacks.TimeBudget`); the row's ``stopped_by_time``
             says whether it cut a run short. Defaults to None (no cap).
         gradient_probe: ``(X, y)`` or None. With it the global L2 norm of the
             loss gradient on this fixed batch is logged every ``gradient_every``
-            training batches (`rnn_zoo.gradient_log.GradientNormLog`), before
+            training batches (`rnn_zoo.training.gradient_log.GradientNormLog`), before
             any clipping. Defaults to None.
         gradient_every: int. See ``gradient_probe``. Defaults to 1.
         history: bool. Add a ``history`` column (``{metric: per-epoch list}``)

@@ -277,7 +277,7 @@ def load_model(path: str | os.PathLike, *, compile: bool = True) -> keras.Model:
                 "an existing `.keras` file",
                 str(path),
                 "No such file; check the path, or save the model first with "
-                "`rnn_zoo.models.serialization.save_model(model, path)`",
+                "`rnn_zoo.saving.save_model(model, path)`",
             )
         )
     config = _read_config(path)

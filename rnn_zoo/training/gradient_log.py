@@ -110,7 +110,7 @@ class GradientNormLog(keras.callbacks.Callback):
     """Record the gradient norm on a fixed batch every ``every`` training batches.
 
     The norm of each epoch's last measurement also goes into the epoch's logs as
-    ``grad_norm`` (so ``History`` and `rnn_zoo.experiments.compare_runs` keep
+    ``grad_norm`` (so ``History`` and `rnn_zoo.training.experiments.compare_runs` keep
     it), when this callback runs before them.
 
     Args:

@@ -25,7 +25,7 @@ Example:
     >>> verify_manifest(folder, "demo")
     Traceback (most recent call last):
     ...
-    rnn_zoo.models.manifest.TornBundleError: ... a.json has 3 bytes, ... says 2; ...
+    rnn_zoo.tasks.manifest.TornBundleError: ... a.json has 3 bytes, ... says 2; ...
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class TornBundleError(ValueError):
         >>> raise TornBundleError("bundle 'x' is torn")
         Traceback (most recent call last):
         ...
-        rnn_zoo.models.manifest.TornBundleError: bundle 'x' is torn
+        rnn_zoo.tasks.manifest.TornBundleError: bundle 'x' is torn
     """
 
 

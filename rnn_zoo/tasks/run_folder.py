@@ -26,14 +26,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rnn_zoo._atomic import is_temporary
-from rnn_zoo.cli import UsageError
 
 __all__ = [
+    "RunFolderError",
+    "writable_folder",
     "FolderKind",
     "LM_FOLDER",
     "DATES_FOLDER",
@@ -44,6 +46,20 @@ __all__ = [
     "SETTINGS_FILE",
     "RUN_DIR",
 ]
+
+
+class RunFolderError(ValueError):
+    """A training folder (``--out``) cannot be used as asked; the message says why.
+
+    The command line prints it as one line and exits with code 2.
+
+    Example:
+        >>> raise RunFolderError("--out 'x' is a file; pass a folder")
+        Traceback (most recent call last):
+        ...
+        rnn_zoo.tasks.run_folder.RunFolderError: --out 'x' is a file; pass a folder
+    """
+
 
 SETTINGS_FILE = "train_settings.json"
 RUN_DIR = "run"
@@ -102,7 +118,7 @@ class RunPlan:
         folder: The ``--out`` folder.
         run_dir: Its ``run/`` folder, for `rnn_zoo.fit`.
         epochs_done: Epochs already committed (0 for a new run).
-        state: The `rnn_zoo.run_state.RunState`, or None for a new run.
+        state: The `rnn_zoo.training.run_state.RunState`, or None for a new run.
     """
 
     status: str
@@ -122,24 +138,22 @@ def check_writable(out: str | os.PathLike) -> Path:
         The folder as a ``Path``.
 
     Raises:
-        UsageError: If ``out`` is a file, or cannot be created or written to.
+        RunFolderError: If ``out`` is a file, or cannot be created or written to.
 
     Example:
         >>> check_writable("/proc/no-such-folder")
         Traceback (most recent call last):
         ...
-        rnn_zoo.cli.UsageError: --out '/proc/no-such-folder' cannot be created ...
+        rnn_zoo.tasks.run_folder.RunFolderError: --out '/proc/no-such-folder' cannot ...
     """
-    from rnn_zoo.cli.options import writable_folder
-
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {str(out)!r} is a file; pass a folder")
+        raise RunFolderError(f"--out {str(out)!r} is a file; pass a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise UsageError(
+        raise RunFolderError(
             f"--out {str(out)!r} cannot be created ({reason}); pass a folder you "
             "can write to"
         ) from None
@@ -156,14 +170,14 @@ def _check_contents(folder: Path, kind: FolderKind) -> list[str]:
     names = [p.name for p in folder.iterdir() if not is_temporary(p.name)]
     for other in _KINDS:
         if other is not kind and other.marker in names:
-            raise UsageError(
+            raise RunFolderError(
                 f"--out {str(folder)!r} holds a {other.what} ({other.marker}), not "
                 f"a `{kind.command}` run; pass another folder"
             )
     own = {*kind.bundle_files, _MANIFEST, SETTINGS_FILE, RUN_DIR}
     foreign = [name for name in names if name not in own]
     if foreign:
-        raise UsageError(
+        raise RunFolderError(
             f"--out {str(folder)!r} holds files that `{kind.command}` did not "
             f"write ({_listing(foreign)}); pass a new or empty folder"
         )
@@ -175,7 +189,7 @@ def _check_settings(folder: Path, settings: dict[str, Any]) -> None:
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise UsageError(
+        raise RunFolderError(
             f"{str(path)!r} is unreadable; pass --overwrite to start over"
         ) from None
     changed = [
@@ -184,7 +198,7 @@ def _check_settings(folder: Path, settings: dict[str, Any]) -> None:
         if saved.get(key) != value
     ]
     if changed:
-        raise UsageError(
+        raise RunFolderError(
             f"--out {str(folder)!r} holds a run trained with other settings: "
             + ", ".join(changed)
             + "; pass the same options, --overwrite to start over, or a new --out"
@@ -192,7 +206,7 @@ def _check_settings(folder: Path, settings: dict[str, Any]) -> None:
 
 
 def _bundle_ok(folder: Path, kind: FolderKind) -> bool:
-    from rnn_zoo.models.manifest import verify_manifest
+    from rnn_zoo.tasks.manifest import verify_manifest
 
     if not all((folder / name).is_file() for name in kind.bundle_files):
         return False
@@ -232,7 +246,7 @@ def plan_run(
         A `RunPlan`.
 
     Raises:
-        UsageError: For a file, another kind of bundle, unrelated files, other
+        RunFolderError: For a file, another kind of bundle, unrelated files, other
             settings, a finished run without ``--continue``/``--overwrite``, a
             run folder that cannot be resumed, or a torn bundle.
 
@@ -243,14 +257,14 @@ def plan_run(
         >>> plan_run(folder, LM_FOLDER, {})
         Traceback (most recent call last):
         ...
-        rnn_zoo.cli.UsageError: --out ... holds files that `lm train` did not write ...
+        rnn_zoo.tasks.run_folder.RunFolderError: --out ... holds files that ...
     """
-    from rnn_zoo.run_state import read_run_state
+    from rnn_zoo.training.run_state import read_run_state
 
     folder = Path(out)
     plan = RunPlan("new", folder, folder / RUN_DIR)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {str(out)!r} is a file; pass a folder")
+        raise RunFolderError(f"--out {str(out)!r} is a file; pass a folder")
     if not folder.is_dir() or not _check_contents(folder, kind):
         return plan
     if overwrite:
@@ -261,12 +275,14 @@ def plan_run(
     try:
         state = read_run_state(plan.run_dir)
     except ValueError as exc:
-        raise UsageError(" ".join(str(exc).split()) + ", or pass --overwrite") from None
+        raise RunFolderError(
+            " ".join(str(exc).split()) + ", or pass --overwrite"
+        ) from None
     bundle = any((folder / name).exists() for name in kind.bundle_files)
     if state is None:
         if not bundle:
             return plan
-        raise UsageError(
+        raise RunFolderError(
             f"--out {str(folder)!r} holds a {kind.what} but no run to resume or "
             "continue; pass --overwrite to train a new one there, or a new --out"
         )
@@ -278,7 +294,7 @@ def plan_run(
     elif continue_run:
         plan.status = "continue"
     else:
-        raise UsageError(
+        raise RunFolderError(
             f"--out {str(folder)!r} holds a finished run ({state.epoch} epochs); "
             "pass --continue to train it further from its final weights, "
             "--overwrite to start over, or a new --out"
@@ -300,3 +316,43 @@ def write_settings(folder: Path, settings: dict[str, Any]) -> None:
     from rnn_zoo._atomic import write_text
 
     write_text(folder / SETTINGS_FILE, json.dumps(settings, indent=1) + "\n")
+
+
+def writable_folder(path: str | os.PathLike, flag: str) -> Path:
+    """Check that files can be created in the folder ``path``; return it.
+
+    Creates and deletes one empty temporary file there, so a read-only folder,
+    a read-only file system or a missing permission is found now, not after a
+    long run that writes its result at the end.
+
+    Args:
+        path: The folder.
+        flag: The option that named it, for the message (``"--plot"``).
+
+    Returns:
+        The folder as a ``Path``.
+
+    Raises:
+        RunFolderError: If it does not exist, is not a folder, or is not writable.
+
+    Example:
+        >>> writable_folder("/no/such/folder", "--plot")
+        Traceback (most recent call last):
+        ...
+        rnn_zoo.tasks.run_folder.RunFolderError: the folder of --plot '/no/such/...
+    """
+    folder = Path(path)
+    if not folder.exists():
+        raise RunFolderError(f"the folder of {flag} {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise RunFolderError(f"the folder of {flag} {str(folder)!r} is not a folder")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".rnn_zoo_probe_"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise RunFolderError(
+            f"cannot write into the folder of {flag} {str(folder)!r} ({reason}); "
+            "pick a writable folder"
+        ) from None
+    return folder

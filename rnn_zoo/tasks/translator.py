@@ -21,7 +21,7 @@ A bundle is a folder of four files:
 - ``translator.json``: ``{"format": "rnn_zoo.Seq2SeqTranslator", "version": 1,
   "max_source_length": ..., "max_target_length": ..., "attention": ...}``;
 - ``manifest.json``: sizes and SHA-256 of those four files, written last
-  (`rnn_zoo.models.manifest`). Each file is written atomically, so a save cut
+  (`rnn_zoo.tasks.manifest`). Each file is written atomically, so a save cut
   short leaves files that disagree with it, and ``load`` says so in one line.
 
 Text is cleaned before encoding, the same way for training and translation:
@@ -51,15 +51,15 @@ from rnn_zoo._validation import (
     check_type,
     error_message,
 )
-from rnn_zoo.models.decoding import beam_search_decode, sequence_log_prob
-from rnn_zoo.models.manifest import verify_manifest, write_manifest
+from rnn_zoo.inference.decoding import beam_search_decode, sequence_log_prob
 from rnn_zoo.models.seq2seq import (
     Seq2SeqInference,
     build_inference_models,
     build_seq2seq,
 )
-from rnn_zoo.models.serialization import load_model, save_model
 from rnn_zoo.preprocessing.text import CharTokenizer
+from rnn_zoo.saving import load_model, save_model
+from rnn_zoo.tasks.manifest import verify_manifest, write_manifest
 
 __all__ = ["Seq2SeqTranslator", "Translation", "BUNDLE_FILES", "clean_text"]
 
@@ -623,9 +623,9 @@ class Seq2SeqTranslator:
         one near 0.5 had a rival at some character.
 
         ``python -m rnn_zoo dates translate`` marks an answer unsure when its
-        confidence is below ``rnn_zoo.cli.date_confidence.MIN_PROBABILITY``
+        confidence is below ``rnn_zoo.tasks.date_confidence.MIN_PROBABILITY``
         (0.95, picked on held-out dates) or a date check fails
-        (``rnn_zoo.cli.date_confidence.unsure_reasons``).
+        (``rnn_zoo.tasks.date_confidence.unsure_reasons``).
 
         Args:
             texts: Source texts (a string or a list of strings).
@@ -749,7 +749,7 @@ class Seq2SeqTranslator:
                 unreadable JSON, a tokenizer or model file that fails to load,
                 vocabulary sizes that do not match the model, or files that
                 differ from ``manifest.json`` because a save was cut short:
-                ``rnn_zoo.models.manifest.TornBundleError``); the message is
+                ``rnn_zoo.tasks.manifest.TornBundleError``); the message is
                 one line naming the problem.
 
         Example:

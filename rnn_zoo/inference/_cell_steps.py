@@ -6,7 +6,7 @@ vocabulary (a table of ``vocab_size`` rows, gathered per step) and a step keeps 
 single matrix product, ``state @ recurrent_kernel``. Under XLA on a CPU this makes
 a one-token step of a 512-unit GRU or LSTM about 2-3x faster: the small
 ``(batch, embedding) @ kernel`` product is slow there (measured, see
-`rnn_zoo.models.generation`).
+`rnn_zoo.inference.generation`).
 
 `project_inputs` and `cell_step` reproduce the inference math of Keras'
 `SimpleRNNCell`, `GRUCell` (``reset_after`` either way) and `LSTMCell` with the
