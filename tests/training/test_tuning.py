@@ -40,21 +40,41 @@ def test_trials_in_order_with_hand_computed_scores_and_best_so_far():
     assert set(table["lr"]) <= set(GRID)
 
 
-def test_the_same_seed_gives_the_same_search_and_bayesian_runs():
-    first = search_hyperparameters(build, (X, Y), (X, Y), trials=2, seed=3, epochs=1)
-    again = search_hyperparameters(build, (X, Y), (X, Y), trials=2, seed=3, epochs=1)
-    assert first["lr"].tolist() == again["lr"].tolist()
-    bayes = search_hyperparameters(
-        build,
-        (X, Y),
-        (X, Y),
-        method="bayesian",
-        trials=3,
-        epochs=1,
-        batch_size=4,
-        initial_points=1,
-    )
-    assert 1 <= len(bayes) <= 3 and set(bayes["lr"]) <= set(GRID)
+def build_continuous(hp):
+    """As `build`, with the learning rate drawn from an interval, not a grid.
+
+    Two unseeded searches then almost surely try different rates, so equal runs
+    show that the seed reached the tuner's sampler.
+    """
+    inputs = keras.Input((1,))
+    dense = keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")
+    model = keras.Model(inputs, dense(inputs))
+    model.compile(keras.optimizers.SGD(hp.Float("lr", 0.01, 0.6)), "mse")
+    return model
+
+
+@pytest.mark.parametrize("method", ["random", "bayesian"])
+def test_the_same_seed_gives_the_same_search(method):
+    def run(seed):
+        return search_hyperparameters(
+            build_continuous,
+            (X, Y),
+            (X, Y),
+            method=method,
+            trials=3,
+            epochs=1,
+            batch_size=4,
+            seed=seed,
+            **({"initial_points": 1} if method == "bayesian" else {}),
+        )
+
+    first, again, other = run(3), run(3), run(4)
+    assert len(first) == 3  # three distinct trials were run
+    assert first["lr"].tolist() == again["lr"].tolist()  # the same rates, in order
+    np.testing.assert_allclose(first["score"], again["score"], rtol=1e-6)
+    expected = [(3 - 6 * lr) ** 2 for lr in first["lr"]]  # and the real scores
+    np.testing.assert_allclose(first["score"], expected, rtol=1e-4, atol=1e-6)
+    assert first["lr"].tolist() != other["lr"].tolist()  # the seed is what fixed them
 
 
 def test_compare_searches_rows_fit_summarize_and_plot_runs(capsys):
