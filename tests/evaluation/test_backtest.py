@@ -223,7 +223,51 @@ def test_refit_false_reuses_the_first_model_and_scaler_by_hand():
         np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
-def test_keras_forecaster_runs_through_the_backtest():
+def _fixed_keras_forecaster(lookback, n_features, horizon):
+    """A Keras model with frozen weights: 0.5 * the last scaled value + 0.25.
+
+    Its forecasts in price units are known by hand for every fold's scaler, so the
+    backtest's inverse scaling of Keras forecasts is checked value by value.
+    """
+    import keras
+
+    inputs = keras.Input((lookback, n_features))
+    head = keras.layers.Dense(horizon, trainable=False, name="head")
+    outputs = head(keras.layers.Flatten()(inputs))
+    kernel = np.zeros((lookback * n_features, horizon), "float32")
+    kernel[-n_features] = 0.5  # the target (column 0) at the last step
+    head.set_weights([kernel, np.full(horizon, 0.25, "float32")])
+    return keras.Model(inputs, outputs)
+
+
+@pytest.mark.filterwarnings("ignore:The model does not have any trainable weights")
+def test_keras_forecasts_are_inverse_scaled_with_each_folds_scaler():
+    series = _sine(60).to_frame()
+    result = walk_forward_backtest(
+        _fixed_keras_forecaster,
+        series,
+        lookback=6,
+        horizon=2,
+        folds=3,
+        epochs=1,
+        name="keras",
+        baselines=["naive"],
+    )
+    f = result.forecasts
+    for fold, origin in enumerate(result.folds["origin"]):
+        end = series.index.get_loc(origin) + 1
+        scaler = SeriesScaler("standard").fit(series.iloc[:end])  # this fold's past
+        last = scaler.transform(series.iloc[end - 1 : end]).to_numpy()[0, 0]
+        scaled = np.full((2, 1), 0.5 * last + 0.25)
+        expected = scaler.inverse_transform(scaled).ravel()
+        rows = f["fold"] == fold
+        got = f.loc[rows & (f["model"] == "keras"), "y_pred"].to_numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-5)
+        naive = f.loc[rows & (f["model"] == "naive"), "y_pred"].to_numpy()
+        assert not np.allclose(got, naive)  # the +0.25 (in scaled units) shows
+
+
+def test_keras_forecaster_trains_through_the_backtest():
     from rnn_zoo.models import build_forecaster
 
     builder = functools.partial(build_forecaster, units=4)
