@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -18,23 +16,9 @@ from rnn_zoo.datasets.corpora import (
     load_text_corpus,
 )
 from rnn_zoo.datasets.download import ChecksumError, DatasetUnavailableError
+from tests.mirror import MIRROR, needs_mirror
 
-ROOT = Path(__file__).resolve().parents[2]
 SHA = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
-
-
-def _mirror_file() -> Path | None:
-    folder = os.environ.get("RNN_ZOO_DATA_DIR") or ROOT.parent / "shared" / "datasets"
-    file = Path(folder) / "tinyshakespeare.txt"
-    return file if file.is_file() else None
-
-
-MIRROR = _mirror_file()
-needs_mirror = pytest.mark.skipif(
-    MIRROR is None,
-    reason="local mirror tinyshakespeare.txt not found (set RNN_ZOO_DATA_DIR or "
-    "provide ../shared/datasets); these tests never download",
-)
 
 
 class _Network:

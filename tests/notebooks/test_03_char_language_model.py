@@ -7,12 +7,15 @@ import math
 import pytest
 
 from rnn_zoo.datasets import load_text_corpus
+from tests.mirror import mirror_environment, needs_mirror
 from tools.run_tutorials import quick_parameters
 
 NAME = "03_char_language_model"
 
 
-def test_03_char_language_model(run_notebook):
+@needs_mirror  # the notebook reads Tiny Shakespeare; a test never downloads it
+def test_03_char_language_model(run_notebook, monkeypatch):
+    mirror_environment(monkeypatch)  # the kernel inherits RNN_ZOO_DATA_DIR
     results, _ = run_notebook(NAME)
     params = quick_parameters(NAME)
     baselines = results["baselines"]
