@@ -33,6 +33,8 @@ def _modules_after(code: str) -> set[str]:
         "from rnn_zoo.preprocessing import make_windows, CharTokenizer, SeriesScaler",
         "from rnn_zoo import reference",
         "import rnn_zoo.evaluation, rnn_zoo.plotting, rnn_zoo.cli, rnn_zoo.notebook",
+        "import rnn_zoo.training, rnn_zoo.inference, rnn_zoo.tasks, rnn_zoo.inspection",
+        "import rnn_zoo.tasks.run_folder, rnn_zoo.tasks.progress, rnn_zoo._moved",
     ],
 )
 def test_import_does_not_load_tensorflow(code):
@@ -68,6 +70,10 @@ def test_top_level_lazy_names_resolve(name):
         "rnn_zoo.datasets",
         "rnn_zoo.evaluation",
         "rnn_zoo.plotting",
+        "rnn_zoo.training",
+        "rnn_zoo.inference",
+        "rnn_zoo.tasks",
+        "rnn_zoo.inspection",
     ],
 )
 def test_subpackage_names_resolve(package):
