@@ -305,6 +305,15 @@ def test_stop_on_nan_without_backup_names_no_backup(tmp_path):
         StopOnNaN(backup_dir=3)
 
 
+def test_stop_on_nan_is_keras_terminate_on_nan_raising():
+    callback = StopOnNaN()
+    assert isinstance(callback, keras.callbacks.TerminateOnNaN)
+    assert callback.raise_error is True  # Keras raises; the epoch does not finish
+    with pytest.raises(TrainingDivergedError, match="got inf") as caught:
+        callback.on_train_batch_end(4, {"loss": float("inf")})
+    assert (caught.value.epoch, caught.value.batch) == (0, 4)
+
+
 # Bad input -----------------------------------------------------------------------
 
 
