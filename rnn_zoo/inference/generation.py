@@ -12,10 +12,11 @@ character costs exactly one call of the one-step model
 small operations: on a 2-core CPU a trained GRU-512 generated about 5,700
 characters/s this way against about 3,700 with the op-by-op graph loop (README).
 
-Sampling is seeded and stateless (the Gumbel-max trick, with noise from
-``tf.random.stateless_uniform`` seeded by the seed and the chunk number), so the
-same seed gives the same text on the same machine; it works on logits, so no
-probability rounding can make it fail. Reserved ids (padding, unknown, and
+Sampling is seeded (the Gumbel-max trick, with the noise drawn on the host by
+one NumPy generator per stream, seeded by the seed and the stream's row), so the
+same seed gives the same text on the same machine, and a stream's text does not
+depend on the other streams of its batch; it works on logits, so no probability
+rounding can make it fail. Reserved ids (padding, unknown, and
 start/end where the tokenizer has them) are never generated, however much the
 model favours them: their logits are set to -inf before sampling.
 
@@ -314,6 +315,23 @@ def _banned_offset(tokenizer: CharTokenizer, vocab: int) -> np.ndarray:
     return offset
 
 
+def _gumbel_noise(
+    generators: list[np.random.Generator], steps: int, vocab: int
+) -> np.ndarray:
+    """Standard Gumbel noise ``(_CHUNK, rows, vocab)`` float32, finite everywhere.
+
+    Row ``r`` draws its first ``steps`` rows from ``generators[r]``; the rest
+    (unused by `CharGenerator._chunk`) is zero. The uniforms are ``(k + 0.5) /
+    2**24`` for integer ``k``, strictly inside (0, 1), so the noise is never
+    infinite and a banned id's ``-inf`` logit is never cancelled.
+    """
+    noise = np.zeros((_CHUNK, len(generators), vocab), dtype=np.float32)
+    for row, generator in enumerate(generators):
+        uniform = (generator.integers(0, 2**24, (steps, vocab)) + 0.5) / 2**24
+        noise[:steps, row] = -np.log(-np.log(uniform))
+    return noise
+
+
 def _filter_logits(
     logits: tf.Tensor,
     temperature: tf.Tensor,
@@ -385,7 +403,7 @@ class CharGenerator:
         top_k,
         top_p,
         banned,
-        seed,
+        gumbel,
         filter,
     ):
         # One XLA-compiled call samples the next `steps` (<= _CHUNK) tokens. The
@@ -394,15 +412,12 @@ class CharGenerator:
         # fuses each step's ops (faster on a CPU than the op-by-op graph, see
         # the module notes). `filter` is a Python bool: one trace without
         # the top-k/top-p sorting (the common case) and one with it.
-        out = tf.TensorArray(tf.int32, size=_CHUNK)
         # Gumbel-max trick: argmax(logits / T + Gumbel noise) is a categorical
         # sample; it needs no normalised probabilities (so no rounding can make
-        # it fail). The chunk's noise is drawn up front, in one op.
-        shape = tf.concat([[_CHUNK], tf.shape(logits)], axis=0)
-        uniform = tf.random.stateless_uniform(
-            shape, seed=seed, minval=1e-12, maxval=1.0
-        )
-        gumbel = -tf.math.log(-tf.math.log(uniform))
+        # it fail). The noise `(_CHUNK, batch, vocab)` comes from the host
+        # (`_gumbel_noise`): XLA's own random-number expansion on a CPU took
+        # longer than 256 steps of a GRU-512.
+        out = tf.TensorArray(tf.int32, size=_CHUNK)
         # 1 / T, and -inf for the reserved ids: one scale and one offset
         inverse_t = 1.0 / temperature
 
@@ -435,18 +450,22 @@ class CharGenerator:
         )
         filter = top_k is not None or top_p is not None
         table = self.stepper.input_table()  # once per call, outside XLA
+        # one noise generator per stream, seeded by (seed, row): a row's text
+        # depends on its seed and row number only, not on the other rows
+        generators = [
+            np.random.default_rng([seed, row]) for row in range(len(states[0]))
+        ]
         chunks = []
-        for index, start in enumerate(range(0, length, _CHUNK)):
+        for start in range(0, length, _CHUNK):
             steps = min(_CHUNK, length - start)
-            # the chunk's noise has its own stateless seed: (seed, chunk index)
-            chunk_seed = tf.constant([seed, index], tf.int32)
+            gumbel = _gumbel_noise(generators, steps, self.stepper.vocab_size)
             logits, states, tokens = self._chunk(
                 logits,
                 states,
                 table,
                 tf.constant(steps),
                 *arguments,
-                chunk_seed,
+                tf.constant(gumbel),
                 filter,
             )
             chunks.append(tokens.numpy()[:steps])
@@ -459,6 +478,11 @@ class CharGenerator:
         by_length: dict[int, list[int]] = {}
         for index, ids in enumerate(rows):
             by_length.setdefault(len(ids), []).append(index)
+        if len(by_length) == 1:  # one length (one prompt, or copies): one call
+            out, final = self.stepper.run(
+                tf.constant(rows, dtype=tf.int32), self.stepper.initial_state(len(rows))
+            )
+            return out[:, -1], list(final)
         logits = [None] * len(rows)
         states: list[list[tf.Tensor]] = [[] for _ in rows]
         for indices in by_length.values():
@@ -481,10 +505,23 @@ class CharGenerator:
         top_k: int | None = None,
         top_p: float | None = None,
         seed: int | None = None,
+        num_streams: int | None = None,
     ) -> str | list[str]:
         """Continue ``prompt`` by ``length`` characters; see `generate_text`."""
         check_type(tokenizer, "tokenizer", CharTokenizer, "a fitted CharTokenizer")
         prompts = _check_prompts(prompt)
+        num_streams = check_int(num_streams, "num_streams", minimum=1, allow_none=True)
+        if num_streams is not None:
+            if not isinstance(prompt, str):
+                raise ValueError(
+                    error_message(
+                        "num_streams",
+                        "None when `prompt` is a list (a list gives one stream "
+                        "per prompt)",
+                        num_streams,
+                    )
+                )
+            prompts = prompts * num_streams
         length = check_int(length, "length", minimum=0)
         temperature = check_float(
             temperature, "temperature", low=0.0, low_inclusive=False
@@ -517,7 +554,7 @@ class CharGenerator:
                 logits, states, length, temperature, top_k, top_p, seed, banned
             )
         texts = [p + tokenizer.decode(ids) for p, ids in zip(prompts, new, strict=True)]
-        return texts[0] if isinstance(prompt, str) else texts
+        return texts[0] if isinstance(prompt, str) and num_streams is None else texts
 
 
 def _check_prompts(prompt: Any) -> list[str]:
@@ -571,13 +608,17 @@ def generate_text(
     top_k: int | None = None,
     top_p: float | None = None,
     seed: int | None = None,
+    num_streams: int | None = None,
 ) -> str | list[str]:
     """Generate ``length`` characters after ``prompt`` with a char LM.
 
     The prompt is read once to warm the recurrent state; then each new character
     is sampled from the last logits and fed back through the one-step model,
     carrying the state (`CharGenerator`), never re-reading the prefix. A list of
-    prompts is generated as one batch (prompts may differ in length).
+    prompts, or ``num_streams`` copies of one prompt, is generated as one batch
+    of independent streams (prompts may differ in length): one matrix product
+    per step serves every stream, so 64 streams give several times the
+    characters per second of one.
 
     Args:
         model: A model built by `build_char_lm` (trained with ``tokenizer``).
@@ -593,18 +634,25 @@ def generate_text(
             (after ``temperature``) first reaches ``top_p``, in (0, 1]; None
             (default) for no limit. The most likely token is always kept.
         seed: Non-negative int; the same seed gives the same text. None
-            (default) draws a fresh seed.
+            (default) draws a fresh seed. Stream ``r`` (the ``r``-th prompt)
+            samples with noise seeded by ``(seed, r)``: its text does not depend
+            on the other streams in the batch (up to float rounding, batched
+            matrix products may differ in the last bits).
+        num_streams: Generate this many independent continuations of the one
+            string ``prompt`` (a positive int), returned as a list; None
+            (default) for one stream per prompt.
 
     Returns:
         ``prompt`` followed by the generated text; a list of such strings when
-        ``prompt`` is a list.
+        ``prompt`` is a list or ``num_streams`` is given.
 
     Raises:
         TypeError: If an argument has the wrong type.
         ValueError: If ``prompt`` is empty, ``length < 0``, ``temperature <= 0``
             or NaN, ``top_k`` is outside ``[1, vocab_size]``, ``top_p`` outside
-            (0, 1], the tokenizer does not match the model, or the model lacks
-            the named layers of `build_char_lm`.
+            (0, 1], ``num_streams < 1`` or given with a list of prompts, the
+            tokenizer does not match the model, or the model lacks the named
+            layers of `build_char_lm`.
 
     Example:
         >>> from rnn_zoo.models import build_char_lm
@@ -613,6 +661,9 @@ def generate_text(
         >>> out = generate_text(model, tok, ["a", "bc"], 3, top_k=1)
         >>> [len(t) for t in out]
         [4, 5]
+        >>> streams = generate_text(model, tok, "ab", 5, seed=0, num_streams=3)
+        >>> len(streams), streams[0] == generate_text(model, tok, "ab", 5, seed=0)
+        (3, True)
         >>> generate_text(model, tok, "a", 3, temperature=0)
         Traceback (most recent call last):
         ...
@@ -630,6 +681,7 @@ def generate_text(
         top_k=top_k,
         top_p=top_p,
         seed=seed,
+        num_streams=num_streams,
     )
 
 

@@ -104,6 +104,43 @@ def test_batched_rows_equal_single_prompts(model):
     assert batch == singles  # greedy: no randomness, rows are independent
 
 
+def test_streams_are_independent_and_seeded_by_row(model):
+    many = generate_text(model, TOK, "the ", 30, seed=4, num_streams=5)
+    assert len(many) == 5 and all(len(t) == 34 for t in many)
+    assert len(set(many)) > 1  # each stream draws its own noise
+    # stream 0 is the single-prompt text of the same seed
+    assert many[0] == generate_text(model, TOK, "the ", 30, seed=4)
+    # a row's text depends on its prompt, the seed and its row, not on the others
+    a = generate_text(model, TOK, ["the", "fox", "dog"], 25, seed=9)
+    b = generate_text(model, TOK, ["dog", "fox", "the"], 25, seed=9)
+    assert a[1] == b[1] and a[0] != b[2]
+    generator = CharGenerator(model)
+    before = generator.step_calls
+    generator.generate(TOK, "o", 12, seed=0, num_streams=64)
+    assert generator.step_calls - before == 12  # one step serves all streams
+
+
+def test_samples_are_the_gumbel_max_of_the_model_logits(model):
+    # the documented sampler: row r's noise comes from default_rng([seed, r]),
+    # `vocab` uniforms (k + 0.5) / 2**24 per step; the sample is the argmax of
+    # logits / temperature + noise over the allowed ids
+    seed, temperature, length = 11, 1.7, 40
+    texts = generate_text(
+        model, TOK, ["the", "fox"], length, temperature=temperature, seed=seed
+    )
+    vocab = TOK.vocab_size
+    for row, text in enumerate(texts):
+        ids = TOK.encode(text)
+        rng = np.random.default_rng([seed, row])
+        uniform = (rng.integers(0, 2**24, (length, vocab)) + 0.5) / 2**24
+        noise = -np.log(-np.log(uniform))
+        logits = np.array(model(np.array([ids[:-1]])))[0, 2:]  # predicts ids[3:]
+        logits[:, reserved_ids(TOK)] = -np.inf
+        np.testing.assert_array_equal(
+            np.argmax(logits / temperature + noise, -1), ids[3:]
+        )
+
+
 def test_greedy_follows_the_argmax(model):
     text = generate_text(model, TOK, "th", 5, top_k=1)
     ids = TOK.encode(text)
@@ -190,6 +227,17 @@ def test_length_zero_returns_prompt(model):
         ({"prompt": ["a", ""]}, ValueError, "`prompt` must be a non-empty string"),
         ({"prompt": 3}, TypeError, "`prompt` must be a non-empty string"),
         ({"seed": -1}, ValueError, "`seed` must be a non-negative integer"),
+        (
+            {"num_streams": 0},
+            ValueError,
+            "`num_streams` must be a positive integer or None",
+        ),
+        ({"num_streams": 2.0}, TypeError, "`num_streams` must be a positive integer"),
+        (
+            {"prompt": ["a", "b"], "num_streams": 2},
+            ValueError,
+            "`num_streams` must be None when `prompt` is a list",
+        ),
     ],
 )
 def test_bad_arguments(model, kwargs, error, match):
