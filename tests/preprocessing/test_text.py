@@ -504,7 +504,6 @@ def test_load_missing_file(tmp_path):
         CharTokenizer.load(tmp_path / "missing.json")
 
 
-
 # ------------------------------------------------- issue 11 row 4: special tokens
 
 
