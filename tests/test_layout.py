@@ -129,6 +129,7 @@ def test_cli_is_argparse_and_printing_only(relative):
             assert bases <= {"Exception", "argparse.ArgumentParser"}, (node.name, bases)
 
 
+@pytest.mark.slow  # a child process
 def test_moved_paths_import_with_a_warning_naming_the_new_one():
     code = (
         "import importlib, json, warnings\n"

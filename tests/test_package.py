@@ -25,6 +25,7 @@ def _modules_after(code: str) -> set[str]:
     return set(out.split())
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize(
     "code",
     [
@@ -43,6 +44,7 @@ def test_import_does_not_load_tensorflow(code):
     assert "keras" not in modules
 
 
+@pytest.mark.slow  # a child process
 def test_importtime_shows_no_tensorflow():
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import rnn_zoo"],

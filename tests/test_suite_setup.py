@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -25,3 +26,33 @@ def test_workers_do_not_oversubscribe_the_cores():
     if os.environ.get("PYTEST_XDIST_WORKER"):
         assert os.environ["TF_NUM_INTRAOP_THREADS"] == "1"
         assert os.environ["OMP_NUM_THREADS"] == "1"
+
+
+SPAWN = "subprocess" + "."  # split, so this file does not match itself
+
+
+def _marked_slow(node) -> bool:
+    return any("slow" in ast.unparse(d) for d in node.decorator_list)
+
+
+def test_slow_marks_notebook_runs_child_processes_and_resumes():
+    """``pytest -m "not slow"`` leaves out every notebook run and child process."""
+    unmarked = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        tree = ast.parse(path.read_text())
+        whole = any(
+            isinstance(n, ast.Assign)
+            and any(getattr(t, "id", "") == "pytestmark" for t in n.targets)
+            and "slow" in ast.unparse(n.value)
+            for n in tree.body
+        )
+        if whole:
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        must = rel.startswith("tests/notebooks/test_0") or "resume" in path.name
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                spawns = SPAWN in ast.unparse(node) or must
+                if spawns and not _marked_slow(node):
+                    unmarked.append(f"{rel}::{node.name}")
+    assert not unmarked, unmarked

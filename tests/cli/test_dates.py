@@ -25,6 +25,8 @@ from rnn_zoo.tasks.date_training import (
     subset_pairs,
 )
 
+pytestmark = pytest.mark.slow  # trains in child processes
+
 ROOT = Path(__file__).resolve().parents[2]
 TINY = [
     "--samples", "64", "--units", "4", "--embedding-dim", "4", "--epochs", "1",

@@ -59,6 +59,7 @@ def _cli(*args):
 QUICK = ["--lookback", "5", "--units", "4", "--epochs", "1"]
 
 
+@pytest.mark.slow  # a child process
 def test_backtest_table_plot_and_ffill_end_to_end(tmp_path):
     frame = _prices()
     frame.loc[20, "Close"] = np.nan  # one NaN gap, filled on request
@@ -81,6 +82,7 @@ def test_backtest_table_plot_and_ffill_end_to_end(tmp_path):
     assert f"wrote {plot}" in result.stderr  # the file written, not the folder
 
 
+@pytest.mark.slow  # a child process
 def test_missing_file_is_one_line_and_exit_2_from_the_shell(tmp_path):
     result = _cli("--csv", str(tmp_path / "nope.csv"))
     assert result.returncode == 2

@@ -18,6 +18,8 @@ import pytest
 
 from rnn_zoo.cli import main
 
+pytestmark = pytest.mark.slow  # resume: trains a run twice
+
 TINY = ["--units", "8", "--embedding-dim", "4", "--seq-len", "10"]
 TINY += ["--batch-size", "8", "--order", "2"]
 

@@ -16,6 +16,8 @@ import pytest
 
 from rnn_zoo.cli import main
 
+pytestmark = pytest.mark.slow  # trains in child processes
+
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--units", "8", "--embedding-dim", "4", "--seq-len", "10", "--batch-size"]
 TINY += ["4", "--order", "2"]

@@ -79,6 +79,7 @@ def test_package_names_resolve_lazily():
         datasets.nope  # noqa: B018
 
 
+@pytest.mark.slow  # a child process
 def test_import_loads_neither_pandas_nor_tensorflow():
     code = (
         "import sys, rnn_zoo.datasets as d; d.make_sine_waves; d.fetch; "

@@ -12,6 +12,8 @@ from rnn_zoo.preprocessing import make_windows, time_split
 from rnn_zoo.training.experiments import clearly_better
 from tools.run_tutorials import quick_parameters
 
+pytestmark = pytest.mark.slow  # notebook run
+
 NAME = "00_quickstart_sine"
 # pinned here (not only in the notebook) so the test can recompute from them
 FIXED = {"SEED": 0, "NOISE": 0.1, "PERIOD": 6.283185}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # notebook run
+
 
 def test_notebook_01_records_the_right_numbers(run_notebook):
     results, _ = run_notebook("01_rnn_from_scratch")

@@ -11,6 +11,8 @@ import pytest
 from rnn_zoo.datasets import make_adding_problem
 from tools.run_tutorials import quick_parameters
 
+pytestmark = pytest.mark.slow  # notebook run
+
 QUICK = quick_parameters("02_gates_and_long_memory")
 CELLS = ("SimpleRNN", "LSTM", "GRU")
 

@@ -10,6 +10,8 @@ from rnn_zoo.datasets import load_text_corpus
 from tests.mirror import mirror_environment, needs_mirror
 from tools.run_tutorials import quick_parameters
 
+pytestmark = pytest.mark.slow  # notebook run
+
 NAME = "03_char_language_model"
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # notebook run
+
 
 def check_leak_lesson(results):
     """Part 1: the leaky-vs-honest headline is measured on the same days."""

@@ -18,6 +18,8 @@ import pytest
 from rnn_zoo.datasets import make_date_pairs
 from tools.run_tutorials import quick_parameters
 
+pytestmark = pytest.mark.slow  # notebook run
+
 NAME = "05_attention_seq2seq"
 MODELS = (
     "no attention",

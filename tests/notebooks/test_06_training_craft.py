@@ -21,6 +21,8 @@ import pytest
 
 from rnn_zoo.training.experiments import describe_difference
 
+pytestmark = pytest.mark.slow  # notebook run
+
 QUICK = json.loads(
     (Path(__file__).parents[2] / "notebooks" / "quick_parameters.json").read_text()
 )["06_training_craft"]

@@ -19,6 +19,8 @@ import pytest
 
 from rnn_zoo.datasets import forward_only_ceiling, make_sine_waves
 
+pytestmark = pytest.mark.slow  # notebook run
+
 QUICK = json.loads(
     (Path(__file__).parents[2] / "notebooks" / "quick_parameters.json").read_text()
 )["07_bidirectional"]

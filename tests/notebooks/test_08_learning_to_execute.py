@@ -19,6 +19,8 @@ from rnn_zoo.evaluation import accuracy_by_digits, no_carry_answers
 from rnn_zoo.training.experiments import describe_difference
 from tools.run_tutorials import quick_parameters
 
+pytestmark = pytest.mark.slow  # notebook run
+
 NAME = "08_learning_to_execute"
 
 

@@ -292,6 +292,7 @@ def test_backward_names_are_re_exported():
         ref.nope  # noqa: B018
 
 
+@pytest.mark.slow  # a child process
 def test_modules_do_not_import_tensorflow():
     code = (
         "import sys\n"

@@ -188,6 +188,7 @@ ROWS = [
 ]
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize(("argv", "fragments"), ROWS)
 def test_bad_input_is_one_line_naming_the_flag_exit_2(workdir, argv, fragments):
     result = _run(workdir, argv)
@@ -238,6 +239,7 @@ HELP = [
 ]
 
 
+@pytest.mark.slow  # a child process
 @pytest.mark.parametrize(("command", "fragments"), HELP)
 def test_help_documents_defaults_and_input_rules(workdir, command, fragments):
     result = _run(workdir, [*command, "--help"])

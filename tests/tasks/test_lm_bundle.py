@@ -25,6 +25,7 @@ def bundle_dir(tmp_path):
     return folder, model, tok
 
 
+@pytest.mark.slow  # a child process
 def test_round_trip_in_a_fresh_process(bundle_dir):
     folder, model, tok = bundle_dir
     here = generate_text(model, tok, ["to be", "that"], 40, seed=11, top_p=0.9)

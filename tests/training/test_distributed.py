@@ -19,6 +19,8 @@ import tensorflow as tf
 from rnn_zoo.training import fit
 from rnn_zoo.training.loop import _check_distributable
 
+pytestmark = pytest.mark.slow  # trains in child processes
+
 CHILD = textwrap.dedent(
     """
     import json, os, sys

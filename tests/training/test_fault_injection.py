@@ -30,6 +30,8 @@ import pytest
 from rnn_zoo import _faults
 from rnn_zoo.cli import main
 
+pytestmark = pytest.mark.slow  # trains in child processes
+
 ROOT = Path(__file__).resolve().parents[2]
 EPOCHS = 2
 TINY = ["--units", "8", "--embedding-dim", "4", "--seq-len", "10"]

@@ -13,6 +13,9 @@ from tensorflow.python.framework import config as tf_config
 from rnn_zoo.training import fit, set_seed
 from rnn_zoo.training.callbacks import seed_early_stopping
 from rnn_zoo.training.run_state import RunState, read_run_state
+from tests.training.conftest import tiny_regressor
+
+pytestmark = pytest.mark.slow  # resume: trains a run twice
 
 EPOCHS = 4
 INTERRUPT_AFTER = 2  # epochs completed before the interruption
@@ -53,6 +56,24 @@ def deterministic_ops():
     yield
     if not was_enabled:
         tf_config.disable_op_determinism()  # no public API to undo it
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """One uninterrupted reference run, shared by the tests that resume one.
+
+    Returns ``(data, weights, history, optimizer steps)``; ``data`` is the
+    ``regression_data`` recipe, made here because this fixture outlives a test.
+    """
+    was_enabled = tf_config.is_op_determinism_enabled()
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 5, 2)).astype("float32")
+    data = (X, X.mean(axis=(1, 2))[:, None].astype("float32"))
+    model, history = _train(tiny_regressor, data, tmp_path_factory.mktemp("full"))
+    if not was_enabled:
+        tf_config.disable_op_determinism()
+    assert history.epoch == list(range(EPOCHS))
+    return data, model.get_weights(), history.history, int(model.optimizer.iterations)
 
 
 def _train(build, train, run_dir, *, validation=None, callbacks=None):
@@ -102,24 +123,22 @@ def _assert_weights_close(actual, expected):
 
 
 def test_resumed_training_equals_uninterrupted_training(
-    build_regressor, regression_data, tmp_path, deterministic_ops
+    uninterrupted, tmp_path, deterministic_ops
 ):
-    full_model, full = _train(build_regressor, regression_data, tmp_path / "a")
-    assert full.epoch == [0, 1, 2, 3]
-
+    regression_data, full_weights, full_history, full_steps = uninterrupted
     run_dir = tmp_path / "b"
     model, resumed = _train_interrupted_then_resume(
-        build_regressor, regression_data, run_dir
+        tiny_regressor, regression_data, run_dir
     )
 
     assert resumed.epoch == [2, 3]  # only the missing epochs ran
     # Same weights, so the Adam moments and step count were restored too.
-    _assert_weights_close(model.get_weights(), full_model.get_weights())
-    assert int(model.optimizer.iterations) == int(full_model.optimizer.iterations)
+    _assert_weights_close(model.get_weights(), full_weights)
+    assert int(model.optimizer.iterations) == full_steps
     rows = _history_rows(run_dir)
     assert [int(row["epoch"]) for row in rows] == [0, 1, 2, 3]
     np.testing.assert_allclose(
-        [float(row["loss"]) for row in rows], full.history["loss"], rtol=1e-6
+        [float(row["loss"]) for row in rows], full_history["loss"], rtol=1e-6
     )
     assert not (run_dir / "backup").exists()
     assert read_run_state(run_dir).finished  # kept in final/ for continue_finished
@@ -175,21 +194,21 @@ def test_starting_over_drops_the_old_history(
 
 
 def test_an_epoch_whose_report_failed_is_done_again(
-    build_regressor, regression_data, tmp_path, deterministic_ops
+    uninterrupted, tmp_path, deterministic_ops
 ):
     # The caller's report of epoch 3 fails after fit's own callbacks ran (the
     # "Ctrl-C between the backup and the report" of issue 17): that epoch is not
     # committed, so the rerun does it again and history.csv has each epoch once.
-    full_model, full = _train(build_regressor, regression_data, tmp_path / "a")
+    regression_data, full_weights, _, _ = uninterrupted
     run_dir = tmp_path / "b"
     model, resumed = _train_interrupted_then_resume(
-        build_regressor,
+        tiny_regressor,
         regression_data,
         run_dir,
         interrupt=_InterruptInReport(INTERRUPT_AFTER),
     )
     assert resumed.epoch == [2, 3]
-    _assert_weights_close(model.get_weights(), full_model.get_weights())
+    _assert_weights_close(model.get_weights(), full_weights)
     assert [int(row["epoch"]) for row in _history_rows(run_dir)] == [0, 1, 2, 3]
 
 
