@@ -76,6 +76,8 @@ def build_forecaster(
     x = _apply_stack(
         inputs, stack, return_sequences=False, return_state=False, name="rnn"
     )
-    x = keras.layers.Dense(horizon * n_targets, name="head")(x)
-    outputs = keras.layers.Reshape((horizon, n_targets), name="forecast")(x)
+    x = keras.layers.Dense(horizon * n_targets, name="head", dtype="float32")(x)
+    outputs = keras.layers.Reshape(
+        (horizon, n_targets), name="forecast", dtype="float32"
+    )(x)
     return keras.Model(inputs, outputs, name=name)

@@ -108,5 +108,5 @@ def build_char_lm(
         vocab_size, embedding_dim, mask_zero=mask_zero, name="embedding"
     )(inputs)
     x = _apply_stack(x, stack, return_sequences=True, return_state=False, name="rnn")
-    outputs = keras.layers.Dense(vocab_size, name="logits")(x)
+    outputs = keras.layers.Dense(vocab_size, name="logits", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name)

@@ -485,13 +485,13 @@ def build_sequence_classifier(
             vocab_size, embedding_dim, mask_zero=mask_zero, name="embedding"
         )(x)
     x = _apply_stack(x, stack, return_sequences=False, return_state=False, name="rnn")
-    outputs = keras.layers.Dense(1 if num_classes == 2 else num_classes, name="logits")(
-        x
-    )
+    outputs = keras.layers.Dense(
+        1 if num_classes == 2 else num_classes, name="logits", dtype="float32"
+    )(x)
     if output_activation is not None:
-        outputs = keras.layers.Activation(output_activation, name="probabilities")(
-            outputs
-        )
+        outputs = keras.layers.Activation(
+            output_activation, name="probabilities", dtype="float32"
+        )(outputs)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -543,5 +543,5 @@ def build_sequence_regressor(
     x = _apply_stack(
         inputs, stack, return_sequences=False, return_state=False, name="rnn"
     )
-    outputs = keras.layers.Dense(n_outputs, name="prediction")(x)
+    outputs = keras.layers.Dense(n_outputs, name="prediction", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name)

@@ -254,7 +254,7 @@ def build_seq2seq(
         )(y)
     if dropout > 0:
         y = keras.layers.Dropout(dropout, name="decoder_dropout")(y)
-    logits = keras.layers.Dense(tgt_vocab_size, name="logits")(y)
+    logits = keras.layers.Dense(tgt_vocab_size, name="logits", dtype="float32")(y)
     return keras.Model([source, target_in], logits, name=name)
 
 

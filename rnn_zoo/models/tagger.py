@@ -38,7 +38,7 @@ def _per_step_model(
     stack = _stack_config(**stack_options(builder, stack_kwargs))
     check_type(name, "name", str, "a string")
     x = _apply_stack(x, stack, return_sequences=True, return_state=False, name="rnn")
-    outputs = keras.layers.Dense(width, name=head)(x)
+    outputs = keras.layers.Dense(width, name=head, dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
