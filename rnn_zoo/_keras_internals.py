@@ -11,6 +11,14 @@ package uses the public API only.
   resume epoch by setting ``model._initial_epoch``, which ``Model.fit`` prefers to
   its ``initial_epoch`` argument and never resets; a later ``fit`` of the same
   model without a backup would silently skip epochs.
+- `fix_multi_worker_training`: Keras 3.15's TensorFlow trainer cannot train
+  under a ``MultiWorkerMirroredStrategy`` spanning several workers
+  (keras-team/keras#20585): it builds the model from a first batch reduced
+  across workers with ``strategy.reduce`` on a tuple of per-replica values,
+  and reduces the per-replica step logs (scalars) with ``axis=0``; both raise.
+  The fix builds from this worker's own first batch (only shapes matter) and
+  reduces the logs with ``axis=None`` (the mean over replicas, as Keras does
+  for one worker).
 - `tensor_mask`, `graph_nodes`, `inbound_nodes`, `tracked_sublayers`: the
   symbolic graph of a Functional/Sequential model (which call of a layer belongs
   to which model, and the mask a symbolic tensor carries), used by the model
@@ -29,6 +37,7 @@ import keras
 __all__ = [
     "unsafe_deserialization_enabled",
     "forget_resume_epoch",
+    "fix_multi_worker_training",
     "tensor_mask",
     "graph_nodes",
     "inbound_nodes",
@@ -51,6 +60,65 @@ def unsafe_deserialization_enabled() -> bool:
 def forget_resume_epoch(model: keras.Model) -> None:
     """Undo ``BackupAndRestore``'s resume epoch on ``model`` after training."""
     model._initial_epoch = None
+
+
+def _multi_worker_reduce(original: Any) -> Any:
+    """Keras' ``reduce_per_replica``, with the mean of a multi-worker step fixed."""
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import trainer as tf_trainer
+
+    def reduce_per_replica(values: Any, strategy: Any, reduction: str = "auto") -> Any:
+        # the condition under which Keras takes its multi-worker branch
+        multi_worker = tf_trainer._collective_all_reduce_multi_worker(strategy)
+        if not (multi_worker and reduction in ("auto", "mean")):
+            return original(values, strategy, reduction)
+
+        def mean(value: Any) -> Any:
+            if isinstance(value, tf.distribute.DistributedValues) or tf.is_tensor(
+                value
+            ):
+                return strategy.reduce("MEAN", value, axis=None)
+            return value
+
+        return keras.tree.map_structure(mean, values)
+
+    reduce_per_replica.fixes_multi_worker = True
+    return reduce_per_replica
+
+
+def fix_multi_worker_training(model: keras.Model, strategy: Any) -> None:
+    """Let ``model`` fit, evaluate and predict under a multi-worker strategy.
+
+    Replaces ``model._maybe_symbolic_build`` (on this model only) and, once per
+    process, the TensorFlow trainer's ``reduce_per_replica`` (which then
+    differs from Keras' only for multi-worker strategies). Idempotent.
+
+    Args:
+        model: A model created in ``strategy.scope()``.
+        strategy: The ``MultiWorkerMirroredStrategy``.
+    """
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import trainer as tf_trainer
+
+    if not getattr(tf_trainer.reduce_per_replica, "fixes_multi_worker", False):
+        tf_trainer.reduce_per_replica = _multi_worker_reduce(
+            tf_trainer.reduce_per_replica
+        )
+
+    def local(value: Any) -> Any:
+        if isinstance(value, tf.distribute.DistributedValues):
+            return strategy.experimental_local_results(value)[0]
+        return value
+
+    def symbolic_build(iterator: Any = None, data_batch: Any = None) -> None:
+        if iterator is not None:
+            for _, _, batches in iterator:
+                data_batch = keras.tree.map_structure(local, next(batches))
+                break
+        with strategy.scope():
+            model._symbolic_build(data_batch=data_batch)
+
+    object.__setattr__(model, "_maybe_symbolic_build", symbolic_build)
 
 
 def tensor_mask(tensor: Any) -> Any:

@@ -76,3 +76,29 @@ def test_tracked_sublayers_of_a_custom_layer():
             self.inner = keras.layers.GRU(2, name="inner")
 
     assert [layer.name for layer in internals.tracked_sublayers(Holder())] == ["inner"]
+
+
+def test_multi_worker_fix_replaces_the_two_keras_steps_and_keeps_one_worker_alone():
+    # What the fix is for (two workers) is checked by tests/training/
+    # test_multiworker.py; here: the internals it replaces still exist, it is
+    # installed once, and one-worker training goes on as Keras does it.
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import trainer as tf_trainer
+
+    strategy = tf.distribute.MirroredStrategy(["CPU:0"])
+    with strategy.scope():
+        inputs = keras.Input((2,))
+        model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+        model.compile("sgd", "mse")
+    assert callable(model._maybe_symbolic_build) and callable(model._symbolic_build)
+    assert not tf_trainer._collective_all_reduce_multi_worker(strategy)
+    internals.fix_multi_worker_training(model, strategy)
+    fixed = tf_trainer.reduce_per_replica
+    internals.fix_multi_worker_training(model, strategy)
+    assert tf_trainer.reduce_per_replica is fixed and fixed.fixes_multi_worker
+    assert float(fixed(tf.constant(2.0), strategy)) == 2.0  # Keras' own path
+    x, y = np.ones((4, 2), "float32"), np.ones((4, 1), "float32")
+    history = model.fit(x, y, epochs=2, batch_size=2, verbose=0)
+    assert model.built and len(history.history["loss"]) == 2
+    squared = (model.predict(x, verbose=0) - y) ** 2
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(squared.mean(), rel=1e-6)

@@ -157,6 +157,10 @@ class TimeBudget(keras.callbacks.Callback):
     epoch), then ``on_train_end`` (``restore_best_weights`` applies). The budget
     counts this ``fit`` call only: a resumed run gets a fresh budget.
 
+    Under a multi-worker strategy the workers agree after every batch (one
+    small collective): all stop after the first batch at which any worker's
+    budget is spent, so none waits forever for the others.
+
     Args:
         seconds: float. The budget in seconds (> 0).
 
@@ -185,15 +189,25 @@ class TimeBudget(keras.callbacks.Callback):
         self.stopped = False
         self.elapsed = 0.0
         self._start = 0.0
+        self._strategy = None
 
     def on_train_begin(self, logs: dict | None = None) -> None:
+        from rnn_zoo.training.multiworker import is_multi_worker
+
         self._start = time.perf_counter()
         self.stopped = False
         self.elapsed = 0.0
+        strategy = self.model.distribute_strategy
+        self._strategy = strategy if is_multi_worker(strategy) else None
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.elapsed = time.perf_counter() - self._start
-        if self.elapsed >= self.seconds:
+        spent = self.elapsed >= self.seconds
+        if self._strategy is not None:
+            from rnn_zoo.training.multiworker import any_worker
+
+            spent = any_worker(self._strategy, spent)
+        if spent:
             self.stopped = True
             self.model.stop_training = True
 
@@ -342,7 +356,11 @@ def _diverged_message(
 
 
 def seed_early_stopping(
-    stopper: keras.callbacks.EarlyStopping, model: keras.Model, state: RunState
+    stopper: keras.callbacks.EarlyStopping,
+    model: keras.Model,
+    state: RunState,
+    *,
+    best_weights: bool = True,
 ) -> None:
     """Give a resumed run's early stopping its memory of the best epoch.
 
@@ -356,6 +374,10 @@ def seed_early_stopping(
         stopper: The callback, after its ``on_train_begin``.
         model: The model being trained (already restored).
         state: From `read_run_state`.
+        best_weights: False seeds the best epoch and patience only, without
+            the best weights of an earlier epoch (a worker of a multi-worker
+            run that is not the chief holds no ``best.keras``; its model is not
+            kept). Defaults to True.
 
     Example:
         >>> seed_early_stopping(stopper, model, state)  # doctest: +SKIP
@@ -369,7 +391,7 @@ def seed_early_stopping(
         return
     best = min(finite)
     best_epoch = int(rows[values.index(best)]["epoch"])
-    if stopper.restore_best_weights:
+    if stopper.restore_best_weights and best_weights:
         if best_epoch == state.epoch - 1:
             stopper.best_weights = model.get_weights()
         else:
@@ -406,6 +428,9 @@ class RunCheckpoint(keras.callbacks.Callback):
         state: The state being resumed or continued, or None for a new run.
         early_stopping: The run's ``EarlyStopping``, seeded (`seed_early_stopping`)
             when an interrupted run resumes; None when there is none.
+        chief: False for a worker of a multi-worker run that is not the chief:
+            it writes into a temporary ``run_dir`` and its ``state`` came from
+            the chief, whose ``best.keras`` it cannot read. Defaults to True.
 
     Example:
         >>> RunCheckpoint("run", "loss")  # doctest: +SKIP
@@ -417,8 +442,10 @@ class RunCheckpoint(keras.callbacks.Callback):
         monitor: str,
         state: RunState | None = None,
         early_stopping: keras.callbacks.EarlyStopping | None = None,
+        chief: bool = True,
     ):
         super().__init__()
+        self.chief = chief
         self.run_dir = Path(run_dir)
         self.monitor = monitor
         self.state = state
@@ -431,7 +458,9 @@ class RunCheckpoint(keras.callbacks.Callback):
         # after EarlyStopping's own on_train_begin, which forgets everything
         resuming = self.state is not None and not self.state.finished
         if resuming and self.early_stopping is not None:
-            seed_early_stopping(self.early_stopping, self.model, self.state)
+            seed_early_stopping(
+                self.early_stopping, self.model, self.state, best_weights=self.chief
+            )
 
     def _best_value(self) -> float:
         return math.inf if self.best is None else float(self.best["value"])

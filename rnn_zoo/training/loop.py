@@ -2,8 +2,9 @@
 
 `fit` compiles (with gradient clipping), trains, stops early and restores the best
 weights, guards against NaN, and with a ``run_dir`` keeps a resumable backup, the
-best model and a CSV history. With a ``tf.distribute`` strategy it builds and
-compiles the model inside ``strategy.scope()``.
+best model, a CSV history and TensorBoard logs. With a ``tf.distribute`` strategy
+(or ``"multiworker"``: several machines, `rnn_zoo.training.multiworker`) it builds
+and compiles the model inside ``strategy.scope()``.
 
 Example:
     >>> import keras, numpy as np
@@ -25,12 +26,13 @@ import contextlib
 import os
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import keras
 import tensorflow as tf
 
-from rnn_zoo._keras_internals import forget_resume_epoch
+from rnn_zoo._keras_internals import fix_multi_worker_training, forget_resume_epoch
 from rnn_zoo._validation import (
     check_float,
     check_int,
@@ -43,8 +45,18 @@ from rnn_zoo.training.callbacks import (
     RunCheckpoint,
     StopOnNaN,
 )
+from rnn_zoo.training.multiworker import (
+    STRATEGY_NAMES,
+    broadcast_from_chief,
+    broadcast_json,
+    is_chief,
+    is_multi_worker,
+    multiworker_strategy,
+    worker_folder,
+)
 from rnn_zoo.training.run_state import (
     BACKUP,
+    LOGS,
     WEIGHTS,
     RunState,
     bad_state,
@@ -71,7 +83,8 @@ def fit(
     clipnorm: float | None = 1.0,
     early_stopping: int | None = 5,
     run_dir: str | os.PathLike | None = None,
-    strategy: tf.distribute.Strategy | None = None,
+    histogram_freq: int = 0,
+    strategy: tf.distribute.Strategy | str | None = None,
     shuffle: bool | None = None,
     callbacks: Sequence[keras.callbacks.Callback] | None = None,
     verbose: str | int = "auto",
@@ -96,6 +109,20 @@ def fit(
       ``run_dir/final/`` (the weights the run ended with).
     - ``run_dir/best.keras``: the model of the best epoch (same monitor).
     - ``run_dir/history.csv``: one row per epoch of the run.
+    - ``run_dir/logs/``: TensorBoard logs (``keras.callbacks.TensorBoard``):
+      per epoch, every value of ``history.csv`` (loss, metrics, ``val_`` ones
+      under ``logs/validation``, and ``grad_norm`` when a `GradientNormLog`
+      is among ``callbacks``) plus the learning rate, and weight histograms
+      every ``histogram_freq`` epochs. View them with
+      ``tensorboard --logdir run_dir/logs``.
+
+    Under a multi-worker strategy only the chief (the ``chief`` task, or worker
+    0 without one) writes ``run_dir``; every other worker writes the same files
+    into a temporary folder that is deleted when ``fit`` returns. A restarted
+    cluster resumes from the chief's backup: the chief sends its state
+    (epoch, history, weights, optimizer state) to every worker before
+    training, so the other workers need no files of their own, and the
+    chief's ``epochs`` is the one every worker trains to.
 
     Every epoch is committed once, after all callbacks (``callbacks`` included)
     have handled it: new files are written under temporary names and a small
@@ -149,9 +176,16 @@ def fit(
             ``clipnorm``); None disables clipping. Defaults to 1.0.
         early_stopping: int or None. Patience in epochs; None disables early
             stopping. Defaults to 5.
-        run_dir: str, path or None. Folder for the backup, ``best.keras`` and
-            ``history.csv`` described above; created if missing. Defaults to None.
-        strategy: A ``tf.distribute.Strategy`` or None. Defaults to None.
+        run_dir: str, path or None. Folder for the backup, ``best.keras``,
+            ``history.csv`` and ``logs/`` described above; created if missing.
+            Defaults to None.
+        histogram_freq: int. With ``run_dir``, write weight histograms to the
+            TensorBoard logs every this many epochs; 0 (default) writes none.
+        strategy: A ``tf.distribute.Strategy``, ``"multiworker"`` (the
+            process's ``tf.distribute.MultiWorkerMirroredStrategy``, which reads
+            the cluster from ``TF_CONFIG``: see
+            `rnn_zoo.training.multiworker.multiworker_strategy`) or None.
+            Defaults to None.
         shuffle: bool or None. Shuffle array inputs before each epoch; must be
             None for datasets (shuffle the dataset itself). Defaults to None,
             meaning True for arrays.
@@ -189,7 +223,8 @@ def fit(
     Raises:
         TypeError: If an argument has the wrong type, e.g. ``model`` is neither a
             ``keras.Model`` nor a callable returning one.
-        ValueError: If an argument is out of range; if ``loss`` is missing for an
+        ValueError: If an argument is out of range (``strategy`` a string other
+            than ``"multiworker"``); if ``loss`` is missing for an
             uncompiled model; if the inputs or targets of ``train`` or
             ``validation`` do not fit the model's input or output shape (the
             message gives both shapes); if ``model`` was not created in
@@ -230,13 +265,8 @@ def fit(
     if recompile is not None:
         check_type(recompile, "recompile", bool, "True, False or None")
     check_type(continue_finished, "continue_finished", bool, "True or False")
-    if strategy is not None:
-        check_type(
-            strategy,
-            "strategy",
-            tf.distribute.Strategy,
-            "a tf.distribute.Strategy or None",
-        )
+    histogram_freq = check_int(histogram_freq, "histogram_freq", minimum=0)
+    strategy = _check_strategy(strategy)
     if optimizer is not None:
         check_type(
             optimizer,
@@ -249,7 +279,7 @@ def fit(
     if validation is not None:
         _check_data(validation, "validation")
     batch_size, shuffle = _check_batching(arrays, batch_size, shuffle)
-    run_dir = _prepare_run_dir(run_dir)
+    run_dir = _check_run_dir(run_dir)
 
     model = _materialize(model, strategy)
     if strategy is not None:
@@ -273,30 +303,132 @@ def fit(
             stacklevel=2,
         )
     _maybe_compile(model, strategy, *compile_args)
+    multi_worker = is_multi_worker(strategy)
+    if multi_worker:
+        fix_multi_worker_training(model, strategy)
+        _build_optimizer(model, strategy)  # its variables, on every worker alike
 
     monitor = "val_loss" if validation is not None else "loss"
-    state = _resume_state(model, strategy, run_dir, continue_finished)
-    wired, committer = _wired_callbacks(run_dir, monitor, early_stopping, state)
     # Keras warns about shuffle=True (its default) with a dataset.
     fit_kwargs = {"batch_size": batch_size, "shuffle": shuffle if arrays else False}
     x, y = train if arrays else (train, None)
     if isinstance(validation, list):
         validation = tuple(validation)
-    try:
-        return model.fit(
-            x,
-            y,
-            validation_data=validation,
-            epochs=epochs,
-            initial_epoch=0 if state is None else state.epoch,
-            callbacks=[*wired, *callbacks, *committer],
-            verbose=verbose,
-            **fit_kwargs,
+    with worker_folder(run_dir, strategy) as own_dir:  # the chief's: run_dir
+        if own_dir is not None:
+            os.makedirs(own_dir, exist_ok=True)
+        state = _resume_state(model, strategy, own_dir, continue_finished)
+        if multi_worker:
+            state, epochs = _sync_with_chief(model, strategy, own_dir, state, epochs)
+        wired, committer = _wired_callbacks(
+            own_dir,
+            monitor,
+            early_stopping,
+            state,
+            histogram_freq=histogram_freq,
+            chief=is_chief(strategy),
         )
-    finally:
-        # A BackupAndRestore among `callbacks` leaves the resume epoch on the
-        # model; a later fit of it would otherwise silently skip epochs.
-        forget_resume_epoch(model)
+        try:
+            return model.fit(
+                x,
+                y,
+                validation_data=validation,
+                epochs=epochs,
+                initial_epoch=0 if state is None else state.epoch,
+                callbacks=[*wired, *callbacks, *committer],
+                verbose=verbose,
+                **fit_kwargs,
+            )
+        finally:
+            # A BackupAndRestore among `callbacks` leaves the resume epoch on the
+            # model; a later fit of it would otherwise silently skip epochs.
+            forget_resume_epoch(model)
+
+
+def _check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
+    """The strategy object for ``strategy`` (a name is looked up)."""
+    names = ", ".join(repr(name) for name in STRATEGY_NAMES)
+    allowed = f"a tf.distribute.Strategy, {names} or None"
+    if isinstance(strategy, str):
+        if strategy not in STRATEGY_NAMES:
+            raise ValueError(error_message("strategy", allowed, strategy))
+        return multiworker_strategy()
+    if strategy is not None:
+        check_type(strategy, "strategy", tf.distribute.Strategy, allowed)
+    return strategy
+
+
+def _build_optimizer(model: keras.Model, strategy: tf.distribute.Strategy) -> None:
+    """Create the optimizer's variables now, in the scope (a collective step)."""
+    if model.optimizer is not None and not model.optimizer.built:
+        with strategy.scope():
+            model.optimizer.build(model.trainable_variables)
+
+
+def _sync_with_chief(
+    model: keras.Model,
+    strategy: tf.distribute.Strategy,
+    run_dir: str | None,
+    state: RunState | None,
+    epochs: int,
+) -> tuple[RunState | None, int]:
+    """Give every worker the chief's run state, weights and ``epochs``.
+
+    The chief alone reads ``run_dir`` (the other workers' folders are
+    temporary), so a restarted cluster resumes from the chief's backup. Every
+    worker must call this at the same point (collective steps).
+
+    Args:
+        model: The compiled model, its optimizer built.
+        strategy: The multi-worker strategy.
+        run_dir: This worker's run folder (temporary unless the chief), or None.
+        state: What `_resume_state` found (on the chief: what to resume).
+        epochs: This worker's ``epochs``.
+
+    Returns:
+        ``(state, epochs)``: the chief's, with the other workers' ``state``
+        rebased on their own ``run_dir``.
+
+    Example:
+        >>> _sync_with_chief(model, strategy, "run", None, 4)  # doctest: +SKIP
+        (None, 4)
+    """
+    chief = is_chief(strategy)
+    header = None
+    if chief:
+        fields = None
+        if state is not None:
+            fields = {
+                "epoch": state.epoch,
+                "finished": state.finished,
+                "monitor": state.monitor,
+                "best": state.best,
+                "history": state.history,
+            }
+        header = {"epochs": epochs, "state": fields}
+    header = broadcast_json(strategy, header)
+    fields = header["state"]
+    if fields is not None:  # the chief restored weights: every worker takes them
+        optimizer = [] if model.optimizer is None else model.optimizer.variables
+        for variable in [*model.weights, *optimizer]:
+            value = broadcast_from_chief(
+                strategy, keras.ops.convert_to_numpy(variable.value)
+            )
+            if not chief:
+                variable.assign(value)
+    if chief:
+        return state, epochs
+    if fields is None or run_dir is None:
+        return None, header["epochs"]
+    rebased = RunState(
+        int(fields["epoch"]),
+        bool(fields["finished"]),
+        Path(run_dir) / BACKUP,
+        fields["monitor"],
+        fields["best"],
+        list(fields["history"]),
+    )
+    return rebased, header["epochs"]
 
 
 def _resume_state(
@@ -312,7 +444,10 @@ def _resume_state(
     if state is None or (state.finished and not continue_finished):
         clear_run(run_dir)  # a new run, or a finished one started over
         return None
-    with _scope(strategy):
+    # Under several workers the optimizer is built already, and Keras' loading
+    # creates throwaway variables that must not become distributed ones (their
+    # creation is a collective step the other workers do not take).
+    with _scope(None if is_multi_worker(strategy) else strategy):
         _restore_weights(model, state)
     return state
 
@@ -353,8 +488,11 @@ def _wired_callbacks(
     monitor: str,
     early_stopping: int | None,
     state: RunState | None,
+    *,
+    histogram_freq: int = 0,
+    chief: bool = True,
 ) -> tuple[list[keras.callbacks.Callback], list[keras.callbacks.Callback]]:
-    """The callbacks `fit` runs before the caller's, and the one run last."""
+    """The callbacks `fit` runs before the caller's, and those run after them."""
     backup_dir = None if run_dir is None else os.path.join(run_dir, BACKUP)
     wired: list[keras.callbacks.Callback] = [StopOnNaN(backup_dir=backup_dir)]
     stopper = None
@@ -365,8 +503,14 @@ def _wired_callbacks(
         wired.append(stopper)
     if run_dir is None:
         return wired, []
+    # After the caller's callbacks, so it logs what they add (grad_norm).
+    board = keras.callbacks.TensorBoard(
+        log_dir=os.path.join(run_dir, LOGS),
+        histogram_freq=histogram_freq,
+        write_graph=False,
+    )
     # Last, so an epoch is committed only after every other callback handled it.
-    return wired, [RunCheckpoint(run_dir, monitor, state, stopper)]
+    return wired, [board, RunCheckpoint(run_dir, monitor, state, stopper, chief)]
 
 
 def _check_callbacks(callbacks: Any) -> list[keras.callbacks.Callback]:
@@ -380,7 +524,7 @@ def _check_callbacks(callbacks: Any) -> list[keras.callbacks.Callback]:
     return list(callbacks)
 
 
-def _prepare_run_dir(run_dir: Any) -> str | None:
+def _check_run_dir(run_dir: Any) -> str | None:
     if run_dir is None:
         return None
     check_type(run_dir, "run_dir", (str, os.PathLike), "a folder path or None")
@@ -394,7 +538,6 @@ def _prepare_run_dir(run_dir: Any) -> str | None:
                 "It is a file; pass a folder path",
             )
         )
-    os.makedirs(run_dir, exist_ok=True)
     return run_dir
 
 

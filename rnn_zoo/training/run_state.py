@@ -13,6 +13,7 @@ TensorFlow, so the command line can inspect a run folder at once::
       final/                    the same two files after a normal end
       best.keras                the model of the best epoch (monitor, lower is better)
       history.csv               one row per committed epoch
+      logs/                     TensorBoard logs (train/ and validation/ event files)
 
 **One commit per epoch.** At the end of an epoch, after every other callback
 (so after a caller's report of that epoch), the new weights and, if the epoch is
@@ -62,10 +63,10 @@ __all__ = [
 ]
 
 BACKUP, FINAL = "backup", "final"
-BEST, HISTORY = "best.keras", "history.csv"
+BEST, HISTORY, LOGS = "best.keras", "history.csv", "logs"
 WEIGHTS, RECORD = "latest.weights.h5", "training_metadata.json"
 #: Everything `fit` keeps in a run folder.
-RUN_FILES = (BACKUP, FINAL, BEST, HISTORY)
+RUN_FILES = (BACKUP, FINAL, BEST, HISTORY, LOGS)
 _STAGED_WEIGHTS = ".latest.staged.weights.h5"
 _STAGED_BEST = ".best.staged.keras"
 _FORMAT = "rnn_zoo.RunState"
@@ -234,7 +235,7 @@ def clear_run(run_dir: str | os.PathLike) -> None:
     run_dir = Path(run_dir)
     for name in (HISTORY, BEST, _STAGED_BEST):
         (run_dir / name).unlink(missing_ok=True)
-    for name in (BACKUP, FINAL, ".final.old"):
+    for name in (BACKUP, FINAL, LOGS, ".final.old"):
         shutil.rmtree(run_dir / name, ignore_errors=True)
 
 

@@ -333,7 +333,13 @@ def test_stop_on_nan_is_keras_terminate_on_nan_raising():
         ({"shuffle": "yes"}, TypeError, "`shuffle` must be a bool or None"),
         ({"verbose": 3}, ValueError, "`verbose` must be one of"),
         ({"callbacks": [print]}, TypeError, "`callbacks` must be a list of keras"),
-        ({"strategy": "mirrored"}, TypeError, "`strategy` must be a tf.distribute"),
+        (
+            {"strategy": "mirrored"},
+            ValueError,
+            "`strategy` must be a tf.distribute.Strategy, 'multiworker' or None. "
+            "Received: strategy='mirrored'",
+        ),
+        ({"strategy": 2}, TypeError, "`strategy` must be a tf.distribute.Strategy"),
         ({"run_dir": 5}, TypeError, "`run_dir` must be a folder path or None"),
     ],
 )
