@@ -34,6 +34,8 @@ class LengthBuckets(keras.utils.PyDataset):
         y: Target ids ``(n, steps)``.
         batch_size: Pairs per batch (>= 1).
         seed: Shuffle seed, or None for a fixed order.
+        **pydataset_options: ``workers``, ``use_multiprocessing``,
+            ``max_queue_size`` of ``keras.utils.PyDataset``.
 
     Raises:
         ValueError: If ``batch_size`` is not a positive integer.
@@ -46,8 +48,15 @@ class LengthBuckets(keras.utils.PyDataset):
         [(2, 1), (2, 3)]
     """
 
-    def __init__(self, x: Sequence[Any], y: Any, batch_size: int, seed: int | None):
-        super().__init__()
+    def __init__(
+        self,
+        x: Sequence[Any],
+        y: Any,
+        batch_size: int,
+        seed: int | None,
+        **pydataset_options: Any,
+    ):
+        super().__init__(**pydataset_options)
         self.source, self.target_in = x
         self.y = y
         self.batch_size = check_int(batch_size, "batch_size", minimum=1)
