@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 _CHUNK = 256  # tokens sampled per compiled call of `CharGenerator._chunk`
+_PROMPT_CHUNK = 64  # prompt tokens read per compiled call of `CharGenerator._read`
 
 _LAYERS_HINT = (
     "a model built by `build_char_lm` (layers 'embedding', 'rnn_0', 'rnn_1', ..., "
@@ -209,6 +210,11 @@ class CharStepper:
         """
         if not self._fused:
             return None
+        return self._input_table()
+
+    @tf.function
+    def _input_table(self) -> tf.Tensor:
+        # one graph call instead of a few eager ops (a generate call's overhead)
         return project_inputs(self.cells[0], self.embedding.embeddings)
 
     def step(
@@ -368,7 +374,7 @@ class CharGenerator:
         stepper: The `CharStepper` (one-step model) it runs.
         step_calls: Number of one-step model calls made by the generation loops
             so far (one per generated character and row batch; the prompt is
-            read by one separate `CharStepper.run` call).
+            read by separate compiled calls of 64 characters, not counted).
 
     Raises:
         TypeError: If ``model`` is not a ``keras.Model``.
@@ -437,10 +443,13 @@ class CharGenerator:
         # (_CHUNK, batch); rows from `steps` on are unused
         return logits, states, out.stack()
 
-    def _sample(self, logits, states, length, temperature, top_k, top_p, seed, banned):
+    def _sample(
+        self, logits, states, table, length, temperature, top_k, top_p, seed, banned
+    ):
         """Sample ``length`` tokens chunk by chunk: an int32 array (batch, length).
 
-        ``banned`` is the ``(vocab,)`` offset of `_banned_offset`.
+        ``table`` is the stepper's `CharStepper.input_table`, ``banned`` the
+        ``(vocab,)`` offset of `_banned_offset`.
         """
         arguments = (
             tf.constant(temperature, tf.float32),
@@ -449,7 +458,6 @@ class CharGenerator:
             tf.constant(banned, tf.float32),
         )
         filter = top_k is not None or top_p is not None
-        table = self.stepper.input_table()  # once per call, outside XLA
         # one noise generator per stream, seeded by (seed, row): a row's text
         # depends on its seed and row number only, not on the other rows
         generators = [
@@ -473,27 +481,51 @@ class CharGenerator:
         # transpose logs)
         return np.concatenate(chunks).T
 
-    def _warm(self, rows: list[list[int]]) -> tuple[tf.Tensor, list[tf.Tensor]]:
-        """Read each prompt once; return last logits and states in prompt order."""
-        by_length: dict[int, list[int]] = {}
-        for index, ids in enumerate(rows):
-            by_length.setdefault(len(ids), []).append(index)
-        if len(by_length) == 1:  # one length (one prompt, or copies): one call
-            out, final = self.stepper.run(
-                tf.constant(rows, dtype=tf.int32), self.stepper.initial_state(len(rows))
+    @tf.function(jit_compile=True)
+    def _read(self, logits, states, table, tokens, lengths, start):
+        # One XLA-compiled call reads the prompt columns `start` to `start +
+        # _PROMPT_CHUNK` ((batch, _PROMPT_CHUNK) `tokens`, padded past each
+        # row's end); a row whose prompt has ended keeps its logits and state,
+        # so prompts of different lengths share the calls. Static shapes: it
+        # compiles once per batch size, whatever the prompts' lengths.
+        steps = tf.minimum(_PROMPT_CHUNK, tf.reduce_max(lengths) - start)
+
+        def body(i, logits, states):
+            new_logits, new_states = self.stepper.step(tokens[:, i], states, table)
+            live = (start + i < lengths)[:, tf.newaxis]
+            logits = tf.where(live, new_logits, logits)
+            states = [
+                tf.where(live, n, o) for n, o in zip(new_states, states, strict=True)
+            ]
+            return i + 1, logits, states
+
+        _, logits, states = tf.while_loop(
+            lambda i, *_: i < steps, body, (tf.constant(0), logits, states)
+        )
+        return logits, states
+
+    def _warm(
+        self, rows: list[list[int]], table: tf.Tensor | None
+    ) -> tuple[tf.Tensor, list[tf.Tensor]]:
+        """Read each prompt once; return the last logits and states, row by row."""
+        lengths = [len(ids) for ids in rows]
+        width = -(-max(lengths) // _PROMPT_CHUNK) * _PROMPT_CHUNK
+        tokens = np.zeros((len(rows), width), dtype=np.int32)
+        for row, ids in enumerate(rows):
+            tokens[row, : len(ids)] = ids
+        logits = tf.zeros((len(rows), self.stepper.vocab_size))
+        states = self.stepper.initial_state(len(rows))
+        lengths = tf.constant(lengths, tf.int32)
+        for start in range(0, width, _PROMPT_CHUNK):
+            logits, states = self._read(
+                logits,
+                states,
+                table,
+                tf.constant(tokens[:, start : start + _PROMPT_CHUNK]),
+                lengths,
+                tf.constant(start),
             )
-            return out[:, -1], list(final)
-        logits = [None] * len(rows)
-        states: list[list[tf.Tensor]] = [[] for _ in rows]
-        for indices in by_length.values():
-            tokens = tf.constant([rows[i] for i in indices], dtype=tf.int32)
-            out, final = self.stepper.run(
-                tokens, self.stepper.initial_state(len(indices))
-            )
-            for j, i in enumerate(indices):
-                logits[i] = out[j, -1]
-                states[i] = [s[j] for s in final]
-        return tf.stack(logits), [tf.stack(s) for s in zip(*states, strict=True)]
+        return logits, list(states)
 
     def generate(
         self,
@@ -548,10 +580,11 @@ class CharGenerator:
         if length == 0:
             new = np.zeros((len(rows), 0), dtype=np.int32)
         else:
-            logits, states = self._warm(rows)
+            table = self.stepper.input_table()  # once per call, outside XLA
+            logits, states = self._warm(rows, table)
             banned = _banned_offset(tokenizer, vocab)
             new = self._sample(
-                logits, states, length, temperature, top_k, top_p, seed, banned
+                logits, states, table, length, temperature, top_k, top_p, seed, banned
             )
         texts = [p + tokenizer.decode(ids) for p, ids in zip(prompts, new, strict=True)]
         return texts[0] if isinstance(prompt, str) and num_streams is None else texts

@@ -42,6 +42,30 @@ def test_stepper_matches_the_full_model(cell, rng):
         np.testing.assert_allclose(tabled, full[:, t], atol=1e-5)
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_prompts_of_any_length_warm_the_state_like_the_model(cell, rng):
+    # prompts are read in compiled calls of 64 characters, rows of different
+    # lengths together: the last logits and the states equal the full model's
+    model = build_char_lm(TOK.vocab_size, embedding_dim=4, units=[6, 5], cell=cell)
+    generator = CharGenerator(model)
+    rows = [rng.integers(1, TOK.vocab_size, size=n).tolist() for n in (70, 3, 64)]
+    logits, states = generator._warm(rows, generator.stepper.input_table())
+    stepper = generator.stepper
+    for row, ids in enumerate(rows):
+        full = np.asarray(model(np.array([ids])))[0, -1]
+        np.testing.assert_allclose(logits[row], full, atol=1e-5)
+        _, alone = stepper.run(tf.constant([ids]), stepper.initial_state(1))
+        for batched, single in zip(states, alone, strict=True):
+            np.testing.assert_allclose(batched[row], single[0], atol=1e-5)
+    # and greedy text after a long prompt follows the model's argmax
+    prompt = ("the quick brown fox " * 4)[:70]
+    text = generate_text(model, TOK, [prompt, "dog"], 6, top_k=1)[0]
+    ids = TOK.encode(text)
+    full = np.array(model(np.array([ids[:-1]])))[0, len(prompt) - 1 :]
+    full[:, reserved_ids(TOK)] = -np.inf
+    np.testing.assert_array_equal(np.argmax(full, -1), ids[len(prompt) :])
+
+
 def test_one_step_call_per_new_character(model):
     generator = CharGenerator(model)
     for prompt, length in [("the", 25), ("a much longer prompt read once", 25)]:
