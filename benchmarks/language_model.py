@@ -54,6 +54,7 @@ from rnn_zoo.training.callbacks import TimeBudget, WallClockDecay  # noqa: E402
 
 BASE = {"cell": "gru", "units": 512, "embedding_dim": 64, "learning_rate": 3e-3}
 BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1, "decay": None}
+BASE |= {"stateful": False, "policy": None}
 SWEEP = {
     "default": BASE,
     "tf-tutorial": {**BASE, "units": 1024, "embedding_dim": 256, "learning_rate": 1e-3},
@@ -67,29 +68,59 @@ SWEEP = {
     "gru-512-cosine-lr5e-3": {**BASE, "decay": "cosine", "learning_rate": 5e-3},
     "gru-768-cosine": {**BASE, "units": 768, "decay": "cosine"},
     "gru-512-batch128-cosine": {**BASE, "batch_size": 128, "decay": "cosine"},
+    # issue 21's levers
+    "stateful": {**BASE, "stateful": True},
+    "stateful-seq50": {**BASE, "stateful": True, "seq_len": 50},
+    "gru-512-seq50": {**BASE, "seq_len": 50},
+    "gru-384": {**BASE, "units": 384},
+    "gru-2x320": {**BASE, "units": 320, "layers": 2},
+    "gru-512-batch128-lr4.2e-3": {**BASE, "batch_size": 128, "learning_rate": 4.2e-3},
+    "bf16": {**BASE, "policy": "mixed_bfloat16"},
 }
 PROMPT = "ROMEO:"
 
 
-def train(config: dict, corpus, minutes: float, seed: int):
-    """Train one configuration for ``minutes``; return (model, steps, seconds)."""
-    set_seed(seed)
-    model = build_char_lm(
-        corpus.tokenizer.vocab_size,
+def _build(config: dict, vocab_size: int, *, stateful: bool = False):
+    return build_char_lm(
+        vocab_size,
         embedding_dim=config["embedding_dim"],
         units=config["units"],
         num_layers=config["layers"],
         cell=config["cell"],
+        stateful=stateful,
+        batch_size=config["batch_size"] if stateful else None,
     )
+
+
+def train(config: dict, corpus, minutes: float, seed: int):
+    """Train one configuration for ``minutes``; return (model, steps, seconds).
+
+    A ``stateful`` configuration trains on `char_dataset`'s stream layout (row r
+    of a batch continues row r of the previous one) with the state carried and
+    reset at each epoch; a ``policy`` (``"mixed_bfloat16"``) trains under that
+    Keras dtype policy. Either way the returned model is a float32, stateless
+    copy of the trained weights, so every configuration is scored alike.
+    """
+    set_seed(seed)
+    if config["policy"]:
+        keras.mixed_precision.set_global_policy(config["policy"])
+    try:
+        model = _build(config, corpus.tokenizer.vocab_size, stateful=config["stateful"])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
     data = char_dataset(
         corpus.train_ids,
         sequence_length=config["seq_len"],
         batch_size=config["batch_size"],
-        seed=seed,
+        shuffle=not config["stateful"],
+        stateful=config["stateful"],
+        seed=seed if not config["stateful"] else None,
     )
     budget = TimeBudget(seconds=minutes * 60)
     steps = StepCounter()
     extra = [budget, steps]
+    if config["stateful"]:
+        extra.append(ResetStatesEachEpoch())
     if config["decay"]:  # anneal to a tenth of the rate over the budget
         extra.append(WallClockDecay(minutes * 60, schedule=config["decay"]))
     fit(
@@ -103,7 +134,29 @@ def train(config: dict, corpus, minutes: float, seed: int):
         callbacks=extra,
         verbose=0,
     )
+    if config["stateful"] or config["policy"]:
+        trained, model = model, _build(config, corpus.tokenizer.vocab_size)
+        model.set_weights([w.astype("float32") for w in trained.get_weights()])
     return model, steps.count, budget.elapsed
+
+
+class ResetStatesEachEpoch(keras.callbacks.Callback):
+    """Zero a stateful model's recurrent state when an epoch starts over the text."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for layer in self.model.layers:
+            if getattr(layer, "stateful", False):
+                layer.reset_state()
+
+
+def bf16_support() -> str:
+    """What the CPU offers for bfloat16 (from /proc/cpuinfo's flags)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split("flags")[1].split("\n")[0]
+    except (OSError, IndexError):
+        return "unknown (no /proc/cpuinfo)"
+    found = [f for f in ("avx512_bf16", "amx_bf16") if f in flags.split()]
+    return ", ".join(found) if found else "none (bfloat16 is emulated)"
 
 
 class StepCounter(keras.callbacks.Callback):
@@ -152,7 +205,11 @@ def main(argv=None) -> int:
         default="default,tf-tutorial",
         help=f"comma-separated, among {', '.join(SWEEP)}",
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seeds",
+        default="0",
+        help="comma-separated seeds; each config runs once per seed",
+    )
     parser.add_argument(
         "--reread-full",
         action="store_true",
@@ -172,7 +229,8 @@ def main(argv=None) -> int:
     )
     print(
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} "
-        f"cores, float32 matmul peak {peak:.0f} GFLOP/s (measured in this run)"
+        f"cores, float32 matmul peak {peak:.0f} GFLOP/s (measured in this run); "
+        f"bfloat16 in hardware: {bf16_support()}"
     )
     print(
         "Baselines (validation bits/char): "
@@ -180,34 +238,40 @@ def main(argv=None) -> int:
     )
     print()
     rows = []
-    for name in names:
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    args.seed = seeds[0]
+    for name, seed in [(name, seed) for name in names for seed in seeds]:
         config = SWEEP[name]
-        model, steps, seconds = train(config, corpus, args.minutes, args.seed)
+        model, steps, seconds = train(config, corpus, args.minutes, seed)
         bpc = bits_per_char(model, corpus.validation_ids)
         speed = generation_speed(model, tokenizer)
         ratio = (1 / speed[4000]) / (1 / speed[1000])
-        rows.append((name, config, seconds / 60, steps, bpc, speed, ratio))
+        label = name if len(seeds) == 1 else f"{name} (seed {seed})"
+        rows.append((label, config, seconds / 60, steps, bpc, speed, ratio))
         print(
-            f"{name}: {bpc:.3f} bits/char after {steps} steps; "
+            f"{label}: {bpc:.3f} bits/char after {steps} steps; "
             f"{speed[1000]:,.0f} chars/s",
             file=sys.stderr,
             flush=True,
         )
-        if name == names[0]:
+        if name == names[0] and seed == seeds[0]:
             first_model, first_speed = model, speed
 
     print(
-        "| config | cell | units | emb | lr | lr decay | seq | batch | minutes | "
-        "steps | validation bits/char | gen chars/s (1k) | gen chars/s (4k) | "
-        "4k/1k per char |"
+        "| config | cell | layers x units | emb | lr | lr decay | seq | batch | "
+        "stateful | dtype | minutes | steps | tokens/s | validation bits/char | "
+        "vs first | gen chars/s (1k) | gen chars/s (4k) | 4k/1k per char |"
     )
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 18)
+    first_bpc = rows[0][4]
     for name, c, minutes, steps, bpc, speed, ratio in rows:
+        tokens = steps * c["seq_len"] * c["batch_size"] / (minutes * 60)
         print(
-            f"| {name} | {c['cell']} | {c['units']} | {c['embedding_dim']} | "
-            f"{c['learning_rate']:g} | {c['decay'] or '-'} | {c['seq_len']} | "
-            f"{c['batch_size']} | "
-            f"{minutes:.1f} | {steps} | {bpc:.3f} | {speed[1000]:,.0f} | "
+            f"| {name} | {c['cell']} | {c['layers']} x {c['units']} | "
+            f"{c['embedding_dim']} | {c['learning_rate']:g} | {c['decay'] or '-'} | "
+            f"{c['seq_len']} | {c['batch_size']} | {'yes' if c['stateful'] else '-'} | "
+            f"{c['policy'] or 'float32'} | {minutes:.1f} | {steps} | {tokens:,.0f} | "
+            f"{bpc:.3f} | {bpc - first_bpc:+.3f} | {speed[1000]:,.0f} | "
             f"{speed[4000]:,.0f} | {ratio:.2f} |"
         )
     print()
