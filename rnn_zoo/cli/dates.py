@@ -26,7 +26,13 @@ files is refused. The options that shape the data and the model must be the
 same to resume or continue (they are recorded in ``DIR/train_settings.json``).
 Every file is written atomically, the bundle carries a verified
 ``manifest.json``, and the exact match printed is that of the bundle as loaded
-back from disk.
+back from disk. TensorBoard logs go to ``DIR/run/logs`` (``train`` prints the
+``tensorboard --logdir`` line).
+
+``train --strategy multiworker`` trains on several machines: run the same
+command on each, with ``TF_CONFIG`` naming the cluster and that machine's task
+(`rnn_zoo.training.multiworker`). ``--batch-size`` is the global batch; only
+the chief writes DIR and prints the exact match.
 
 ``translate`` prints one ISO date per input on stdout, in input order (``-``
 reads one input per line from stdin). An input it cannot read (empty, longer
@@ -54,7 +60,12 @@ from pathlib import Path
 
 from rnn_zoo._quiet import quiet_import_tensorflow
 from rnn_zoo.cli import UsageError, log
-from rnn_zoo.cli.options import non_negative_int, positive_float, positive_int
+from rnn_zoo.cli.options import (
+    batch_split_problem,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
 from rnn_zoo.tasks.date_training import (
     TRAINING_DATA,
     date_pairs,
@@ -63,6 +74,7 @@ from rnn_zoo.tasks.date_training import (
     subset_pairs,
     train_date_translator,
 )
+from rnn_zoo.tasks.run_folder import STRATEGIES
 
 __all__ = ["register", "run_train", "run_translate"]
 
@@ -145,6 +157,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=0,
         help="seed of the data, the weights and the shuffling (0)",
     )
+    train.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="none",
+        help="multiworker: train on the machines named in TF_CONFIG (run the same "
+        "command on each; only the chief writes DIR) (default: none)",
+    )
     lifecycle = train.add_mutually_exclusive_group()
     lifecycle.add_argument(
         "--continue",
@@ -218,7 +237,13 @@ def run_train(args: argparse.Namespace) -> int:
     Example:
         >>> run_train(args)  # doctest: +SKIP
     """
-    from rnn_zoo.tasks.run_folder import DATES_FOLDER, check_writable, plan_run
+    from rnn_zoo.tasks.run_folder import (
+        DATES_FOLDER,
+        RUN_DIR,
+        check_writable,
+        plan_run,
+        training_out,
+    )
 
     if not 0 < args.minutes <= _MAX_MINUTES:
         raise UsageError(
@@ -232,30 +257,49 @@ def run_train(args: argparse.Namespace) -> int:
         cell=args.cell,
         seed=args.seed,
     )
-    plan_run(
-        args.out,
-        DATES_FOLDER,
-        settings,
-        continue_run=args.continue_run,
-        overwrite=args.overwrite,
-    )
-    check_writable(args.out)
-    _import_tensorflow()
+    with training_out(args.out, args.strategy) as (out, strategy):
+        plan_run(
+            out,
+            DATES_FOLDER,
+            settings,
+            continue_run=args.continue_run,
+            overwrite=args.overwrite,
+        )
+        check_writable(out)
+        _import_tensorflow()
+        from rnn_zoo.training.multiworker import is_chief, worker_name
+
+        if strategy is not None:
+            problem = batch_split_problem(
+                args.batch_size, strategy.num_replicas_in_sync
+            )
+            if problem:
+                raise UsageError(problem)
+        if is_chief(strategy):
+            log(f"TensorBoard: tensorboard --logdir {out / RUN_DIR / 'logs'}")
+        else:
+            log(
+                f"{worker_name(strategy)} of {strategy.num_replicas_in_sync} "
+                "replicas: the chief writes --out and prints the result"
+            )
+        train_date_translator(
+            out,
+            minutes=args.minutes,
+            attention=args.attention,
+            samples=args.samples,
+            units=args.units,
+            embedding_dim=args.embedding_dim,
+            cell=args.cell,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            continue_run=args.continue_run,
+            strategy=strategy,
+        )
+        if not is_chief(strategy):
+            return 0
     from rnn_zoo.tasks.translator import Seq2SeqTranslator
 
-    train_date_translator(
-        args.out,
-        minutes=args.minutes,
-        attention=args.attention,
-        samples=args.samples,
-        units=args.units,
-        embedding_dim=args.embedding_dim,
-        cell=args.cell,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        continue_run=args.continue_run,
-    )
     # the score printed is that of the bundle a later `translate` loads
     translator = Seq2SeqTranslator.load(args.out)
     train_sources = {s.lower() for s in date_pairs(args.samples, args.seed).sources}

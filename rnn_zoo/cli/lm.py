@@ -11,9 +11,15 @@ Example::
 progress bar, and after each epoch prints ``validation bits/char: X.XXX`` over the
 whole validation text. The folder ``--out`` is a bundle (`rnn_zoo.tasks.lm_bundle`)
 holding the best epoch so far; ``--out/run`` holds the run (`rnn_zoo.fit`'s run
-folder). ``--minutes`` is a wall-clock budget. Progress goes to stderr; the
-final summary line, with the score of the bundle as loaded back from disk, to
-stdout.
+folder, with TensorBoard logs in ``--out/run/logs``: the command prints the
+``tensorboard --logdir`` line to open them). ``--minutes`` is a wall-clock
+budget. Progress goes to stderr; the final summary line, with the score of the
+bundle as loaded back from disk, to stdout.
+
+``--strategy multiworker`` trains on several machines: run the same command on
+each, with ``TF_CONFIG`` naming the cluster and that machine's task
+(`rnn_zoo.training.multiworker`). ``--batch-size`` is the global batch (split
+across the workers); only the chief writes ``--out`` and prints the summary.
 
 Rerunning ``lm train`` into the same ``--out`` (`rnn_zoo.tasks.run_folder`):
 after an interruption (Ctrl-C, a crash, a kill) it resumes from the last
@@ -42,12 +48,14 @@ from typing import Any
 from rnn_zoo._quiet import quiet_import_tensorflow
 from rnn_zoo.cli import UsageError, log
 from rnn_zoo.cli.options import (
+    batch_split_problem,
     non_negative_int,
     positive_float,
     positive_int,
     unit_interval,
     with_flags,
 )
+from rnn_zoo.tasks.run_folder import STRATEGIES
 
 __all__ = ["register", "run_train", "run_generate", "read_corpus", "DEFAULTS"]
 
@@ -123,6 +131,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=("lstm", "gru"),
         default=DEFAULTS["cell"],
         help=f"recurrent cell (default: {DEFAULTS['cell']})",
+    )
+    train.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="none",
+        help="multiworker: train on the machines named in TF_CONFIG (run the same "
+        "command on each; only the chief writes --out) (default: none)",
     )
     for name, kind, help_text in (
         ("units", int, "recurrent units per layer"),
@@ -266,6 +281,7 @@ def run_train(args: argparse.Namespace) -> int:
         LM_FOLDER,
         check_writable,
         plan_run,
+        training_out,
         write_settings,
     )
 
@@ -289,30 +305,33 @@ def run_train(args: argparse.Namespace) -> int:
             f"--batch-size x --seq-len + 1 = {needed}; use a longer text or lower "
             "--seq-len/--batch-size"
         )
-    plan = plan_run(
-        args.out,
-        LM_FOLDER,
-        settings,
-        continue_run=args.continue_run,
-        overwrite=args.overwrite,
-    )
-    if plan.status == "resave":
-        raise UsageError(
-            f"--out {args.out!r} holds a finished run whose bundle is incomplete "
-            "or does not match its manifest.json; pass --overwrite to start over"
+    with training_out(args.out, args.strategy) as (out, strategy):
+        plan = plan_run(
+            out,
+            LM_FOLDER,
+            settings,
+            continue_run=args.continue_run,
+            overwrite=args.overwrite,
         )
-    write_settings(check_writable(args.out), settings)
-    return _train(args, settings, corpus, corpus_name, plan)
+        if plan.status == "resave":
+            raise UsageError(
+                f"--out {args.out!r} holds a finished run whose bundle is "
+                "incomplete or does not match its manifest.json; pass --overwrite "
+                "to start over"
+            )
+        write_settings(check_writable(out), settings)
+        return _train(args, settings, corpus, corpus_name, plan, strategy)
 
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def _train(args, settings, corpus, corpus_name, plan) -> int:
+def _train(args, settings, corpus, corpus_name, plan, strategy=None) -> int:
     quiet_import_tensorflow()
     from rnn_zoo.evaluation.language import language_baselines
     from rnn_zoo.tasks.lm_training import train_lm
+    from rnn_zoo.training.multiworker import is_chief, worker_name
 
     vocab = corpus.tokenizer.vocab_size
     log(
@@ -345,7 +364,21 @@ def _train(args, settings, corpus, corpus_name, plan) -> int:
         "vocab_size": vocab,
         "baselines_bits_per_char": baselines,
     }
-    score = train_lm(args, config, corpus, plan, minutes=minutes)
+    chief = is_chief(strategy)
+    if strategy is not None:
+        problem = batch_split_problem(args.batch_size, strategy.num_replicas_in_sync)
+        if problem:
+            raise UsageError(problem)
+    if chief:
+        log(f"TensorBoard: tensorboard --logdir {plan.run_dir / 'logs'}")
+    else:
+        log(
+            f"{worker_name(strategy)} of {strategy.num_replicas_in_sync} replicas: "
+            "the chief writes --out and prints the result"
+        )
+    score = train_lm(args, config, corpus, plan, minutes=minutes, strategy=strategy)
+    if not chief:
+        return 0
     ngram = f"{args.order}-gram"
     print(
         f"bundle {str(plan.folder)!r}: validation bits/char {score:.3f} "

@@ -5,6 +5,8 @@
 - `positive_int`, `non_negative_int`, `int_at_least`, `positive_float`,
   `unit_interval`: argparse ``type=`` callables that refuse bad numbers while
   the command line is parsed, before any data is read or TensorFlow imported.
+- `batch_split_problem`: why ``--batch-size`` cannot be shared equally by the
+  replicas of ``--strategy multiworker`` (or None).
 - `with_flags`: rewrite a library error that names Python arguments
   (`` `top_k` ``, ``top_k=0``) with the flags the user typed (``--top-k``).
 - `writable_folder` (from `rnn_zoo.tasks.run_folder`): check that a file can be
@@ -30,6 +32,7 @@ __all__ = [
     "positive_float",
     "unit_interval",
     "with_flags",
+    "batch_split_problem",
 ]
 
 
@@ -172,3 +175,29 @@ def with_flags(
         text = text.replace(f"`{name}`", flag)
         text = re.sub(rf"(?<![\w-]){re.escape(name)}=", f"{flag} ", text)
     return text
+
+
+def batch_split_problem(batch_size: int, replicas: int) -> str | None:
+    """Why the global ``--batch-size`` cannot be split over ``replicas``, or None.
+
+    Args:
+        batch_size: The global batch size (``--batch-size``).
+        replicas: The strategy's ``num_replicas_in_sync``.
+
+    Returns:
+        A one-line message naming the nearest sizes that work, or None.
+
+    Example:
+        >>> batch_split_problem(64, 2) is None
+        True
+        >>> batch_split_problem(5, 2)[-17:]
+        'got 5, use 4 or 6'
+    """
+    if batch_size % replicas == 0:
+        return None
+    lower = batch_size // replicas * replicas
+    sizes = " or ".join(str(n) for n in (lower, lower + replicas) if n > 0)
+    return (
+        f"--batch-size must be divisible by the number of replicas ({replicas}) so "
+        f"every replica gets an equal share; got {batch_size}, use {sizes}"
+    )

@@ -121,6 +121,7 @@ def train_date_translator(
     continue_run: bool = False,
     overwrite: bool = False,
     log: Callable[[str], None] = stderr_log,
+    strategy: Any = None,
 ):
     """Train (or resume, or continue) a date translator and save it into ``out``.
 
@@ -149,6 +150,10 @@ def train_date_translator(
         continue_run: Train a finished run in ``out`` further (``--continue``).
         overwrite: Delete a run in ``out`` and start over (``--overwrite``).
         log: Where progress lines go. Defaults to stderr.
+        strategy: A ``tf.distribute.Strategy`` (the model is built in its
+            scope; ``batch_size`` is the global batch) or None. Under several
+            workers, pass each worker's own ``out`` (`training_out`: the
+            chief's is the real one). Defaults to None.
 
     Returns:
         ``(translator, history)``: the trained ``Seq2SeqTranslator`` and the
@@ -195,15 +200,16 @@ def train_date_translator(
     valid = date_pairs(
         max(100, min(1000, samples // 10)), seed + 1, exclude_years=exclude_years
     )
-    translator = Seq2SeqTranslator.create(
-        train.sources,
-        train.targets,
-        attention=attention,
-        units=units,
-        embedding_dim=embedding_dim,
-        cell=cell,
-        max_source_length=MAX_SOURCE_LENGTH,
-    )
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        translator = Seq2SeqTranslator.create(
+            train.sources,
+            train.targets,
+            attention=attention,
+            units=units,
+            embedding_dim=embedding_dim,
+            cell=cell,
+            max_source_length=MAX_SOURCE_LENGTH,
+        )
     done = plan.epochs_done
     total = {"continue": done + epochs, "resave": done}.get(plan.status, epochs)
     status = {
@@ -232,6 +238,7 @@ def train_date_translator(
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
             metrics=["accuracy"],
             run_dir=plan.run_dir,
+            strategy=strategy,
             callbacks=budget,
             verbose=1 if sys.stderr.isatty() else 2,  # a log gets one line per epoch
             continue_finished=plan.status in ("continue", "resave"),

@@ -90,7 +90,13 @@ def _bundle_score(folder, plan: RunPlan) -> float:
 
 
 def train_lm(
-    args, config: dict[str, Any], corpus, plan: RunPlan, *, minutes: float | None
+    args,
+    config: dict[str, Any],
+    corpus,
+    plan: RunPlan,
+    *,
+    minutes: float | None,
+    strategy: Any = None,
 ) -> float:
     """Train (or resume, or continue) the LM of ``lm train``; return its score.
 
@@ -101,6 +107,8 @@ def train_lm(
         corpus: The ``prepare_char_corpus`` result.
         plan: From `rnn_zoo.tasks.run_folder.plan_run`.
         minutes: The wall-clock budget of this call, or None (``--epochs``).
+        strategy: A ``tf.distribute.Strategy`` (the model is built in its
+            scope) or None. Defaults to None.
 
     Returns:
         The validation bits/char of the bundle as loaded back from disk.
@@ -121,13 +129,14 @@ def train_lm(
     folder, ngram = plan.folder, f"{args.order}-gram"
     baseline = config["baselines_bits_per_char"][ngram]
     set_seed(args.seed)
-    model = build_char_lm(
-        config["vocab_size"],
-        embedding_dim=args.embedding_dim,
-        units=args.units,
-        num_layers=args.layers,
-        cell=args.cell,
-    )
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        model = build_char_lm(
+            config["vocab_size"],
+            embedding_dim=args.embedding_dim,
+            units=args.units,
+            num_layers=args.layers,
+            cell=args.cell,
+        )
     config["parameters"] = int(model.count_params())
     train = char_dataset(
         corpus.train_ids,
@@ -165,6 +174,7 @@ def train_lm(
             clipnorm=1.0,
             early_stopping=None,
             run_dir=plan.run_dir,
+            strategy=strategy,
             callbacks=callbacks,
             verbose=1 if sys.stderr.isatty() else 2,  # a log gets one line per epoch
             continue_finished=plan.status == "continue",

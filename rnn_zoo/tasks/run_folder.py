@@ -15,6 +15,10 @@ and the run folder ``run/`` of `rnn_zoo.fit`. Rerunning the command:
 
 `check_writable` runs before any training so a read-only ``--out`` fails at once.
 
+With ``--strategy multiworker`` (`training_out`) every worker of the cluster in
+``TF_CONFIG`` runs the same command; only the chief uses ``--out``, the other
+workers a temporary folder deleted at the end (their results are the chief's).
+
 Example:
     >>> import tempfile
     >>> plan_run(tempfile.mkdtemp(), LM_FOLDER, {"units": 8}).status
@@ -23,10 +27,12 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +51,8 @@ __all__ = [
     "write_settings",
     "SETTINGS_FILE",
     "RUN_DIR",
+    "STRATEGIES",
+    "training_out",
 ]
 
 
@@ -63,6 +71,8 @@ class RunFolderError(ValueError):
 
 SETTINGS_FILE = "train_settings.json"
 RUN_DIR = "run"
+#: The ``--strategy`` choices of the ``train`` commands.
+STRATEGIES = ("none", "multiworker")
 _MANIFEST = "manifest.json"
 
 
@@ -356,3 +366,53 @@ def writable_folder(path: str | os.PathLike, flag: str) -> Path:
             "pick a writable folder"
         ) from None
     return folder
+
+
+@contextlib.contextmanager
+def training_out(
+    out: str | os.PathLike, strategy: str = "none"
+) -> Iterator[tuple[Path, Any]]:
+    """The ``--out`` folder this process writes, and its ``tf.distribute`` strategy.
+
+    ``"none"``: ``(out, None)``. ``"multiworker"``: imports TensorFlow (quietly)
+    and creates `rnn_zoo.training.multiworker.multiworker_strategy` at once,
+    before TensorFlow's first operation; it reads ``TF_CONFIG`` and waits for
+    every worker. The chief gets ``out``; every other worker a temporary folder,
+    deleted on exit, so its bundle and run folder are never read and ``out``
+    may be a folder all workers share.
+
+    Args:
+        out: The ``--out`` folder.
+        strategy: One of `STRATEGIES`.
+
+    Yields:
+        ``(folder, strategy)``: a ``Path`` and a ``tf.distribute.Strategy`` or
+        None.
+
+    Raises:
+        RunFolderError: If ``strategy`` is not one of `STRATEGIES`, or
+            ``TF_CONFIG`` is not a valid cluster description.
+
+    Example:
+        >>> with training_out("my_lm") as (folder, strategy):
+        ...     str(folder), strategy
+        ('my_lm', None)
+    """
+    if strategy not in STRATEGIES:
+        raise RunFolderError(
+            f"--strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}"
+        )
+    if strategy == "none":
+        yield Path(out), None
+        return
+    from rnn_zoo._quiet import quiet_import_tensorflow
+
+    quiet_import_tensorflow()
+    from rnn_zoo.training.multiworker import multiworker_strategy, worker_folder
+
+    try:
+        distributed = multiworker_strategy()
+    except ValueError as exc:  # a bad TF_CONFIG
+        raise RunFolderError(" ".join(str(exc).split())) from None
+    with worker_folder(out, distributed) as folder:
+        yield Path(folder), distributed

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,9 @@ def test_train_saves_a_bundle_and_prints_held_out_exact_match(bundle):
     assert "training a bahdanau-attention GRU translator" in stderr
     # the one budget progress bar (BudgetProgbar), as `lm train` draws it
     assert "Epoch 1 (0.0 of " in stderr and " min)" in stderr
+    logs = out / "run" / "logs"
+    assert f"TensorBoard: tensorboard --logdir {logs}\n" in stderr
+    assert (logs / "train").is_dir() and (logs / "validation").is_dir()
     settings = json.loads((out / "train_settings.json").read_text())
     assert settings["samples"] == 64 and settings["attention"] == "bahdanau"
     # the translator lower-cases its input: case is normalised, not learnt
@@ -113,6 +117,7 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
         (["train", "--out", "m", "--minutes", "nan"], "--minutes: must be a positive"),
         (["train", "--out", "m", "--attention", "multihead"], "invalid choice"),
         (["train", "--out", "m", "--samples", "-3"], "--samples: must be a positive"),
+        (["train", "--out", "m", "--strategy", "ps"], "--strategy: invalid choice"),
         (["train"], "the following arguments are required: --out"),
         (["translate", "--model", "m", "--beam", "0", "x"], "--beam: must be"),
         (["translate", "--model", "m"], "required: TEXT"),
@@ -123,6 +128,26 @@ def test_unusable_arguments_exit_2(argv, match, capsys):
         main(["dates", *argv])
     assert exit_info.value.code == 2
     assert match in capsys.readouterr().err
+
+
+def test_train_with_the_multiworker_strategy_on_one_machine(tmp_path):
+    # without TF_CONFIG the multi-worker strategy is this machine alone; the
+    # model is built in its scope and trains like the default
+    out = tmp_path / "model"
+    env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
+    result = subprocess.run(
+        [sys.executable, "-m", "rnn_zoo", "dates", "train", "--out", str(out)]
+        + [*TINY, "--strategy", "multiworker"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("held-out exact match: ")
+    assert (out / "translator.json").is_file()
+    assert (out / "run" / "final").is_dir()
 
 
 # -- translate -----------------------------------------------------------------

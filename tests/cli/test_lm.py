@@ -10,11 +10,13 @@ import csv
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from rnn_zoo.cli import main
+from tests.training.multiworker_worker import free_ports, worker_env
 
 pytestmark = pytest.mark.slow  # trains in child processes
 
@@ -59,6 +61,9 @@ def test_train_then_generate(corpus, tmp_path, capsys):
     assert "Traceback" not in train.stderr
     assert train.stderr.count("baselines, validation bits/char: uniform") == 1
     assert "epoch 1: validation bits/char: " in train.stderr
+    logs = out / "run" / "logs"
+    assert f"TensorBoard: tensorboard --logdir {logs}\n" in train.stderr
+    assert (logs / "train").is_dir()
     (summary,) = train.stdout.strip().splitlines()
     assert "validation bits/char" in summary and "2-gram baseline" in summary
     assert {"model.keras", "tokenizer.json", "config.json", "manifest.json"} <= {
@@ -231,3 +236,53 @@ def test_minutes_budget_keeps_the_best_epoch(corpus, tmp_path, capsys):
     config = json.loads((out / "config.json").read_text())["config"]
     assert config["epoch"] == 1 and config["units"] == 8
     assert config["validation_bits_per_char"] > 0
+
+
+def test_train_on_two_workers(corpus, tmp_path):
+    """``--strategy multiworker`` on two processes with the same --out."""
+    out, scratch = tmp_path / "lm", tmp_path / "tmp"
+    scratch.mkdir()
+    hosts = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    args = ["train", "--corpus", str(corpus), "--out", str(out), *TINY]
+    args += ["--minutes", "0.05", "--strategy", "multiworker"]  # a budget to share
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "rnn_zoo", "lm", *args],
+            cwd=ROOT,
+            env=worker_env(hosts, index, str(scratch)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for index in range(2)
+    ]
+    deadline = time.monotonic() + 120
+    try:
+        results = [
+            w.communicate(timeout=max(1, deadline - time.monotonic())) for w in workers
+        ]
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
+    (chief_out, chief_err), (other_out, other_err) = results
+    assert [w.returncode for w in workers] == [0, 0], chief_err + other_err
+    # one result, from the chief; the same epochs on both (one shared budget)
+    assert chief_out.startswith(f"bundle {str(out)!r}: validation bits/char")
+    assert other_out == ""
+    assert "worker 1 of 2 replicas: the chief writes --out" in other_err
+    assert "TensorBoard: tensorboard --logdir" in chief_err
+    epochs = [err.count("validation bits/char: ") - 1 for err in (chief_err, other_err)]
+    with open(out / "run" / "history.csv") as f:
+        assert len(list(csv.DictReader(f))) == epochs[0] == epochs[1] >= 1
+    assert list(scratch.iterdir()) == []  # worker 1's folder is gone
+
+
+def test_strategy_must_be_none_or_multiworker(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lm", "train", "--out", str(tmp_path / "o"), "--strategy", "mirrored"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --strategy: invalid choice: 'mirrored'" in err
+    assert "'none', 'multiworker'" in err

@@ -10,7 +10,8 @@ epochs it ran, its history and the trained model's predictions on `data`).
 batch of that epoch of the RUN-th run (counting from 0), mid-epoch.
 
 The test trains the same model in one process with `FIT_OPTIONS` and the same
-global batch, so everything shared lives here.
+global batch, so everything shared lives here, with `free_ports` and
+`worker_env` for any test that starts workers (the CLI tests too).
 
 Example:
     >>> X, y = data()
@@ -24,6 +25,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import sys
 from typing import Any
 
@@ -43,6 +45,32 @@ FIT_OPTIONS: dict[str, Any] = {
     "early_stopping": 3,
     "verbose": 0,
 }
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports free now on 127.0.0.1 (bound all at once, so they differ)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def worker_env(hosts: list[str], index: int, tmpdir: str) -> dict[str, str]:
+    """The environment of worker ``index``: ``TF_CONFIG``, its ``TMPDIR``, quiet TF.
+
+    ``TMPDIR`` is where a worker that is not the chief writes its files.
+    """
+    config = {"cluster": {"worker": hosts}, "task": {"type": "worker", "index": index}}
+    return {
+        **os.environ,
+        "TF_CONFIG": json.dumps(config),
+        "TMPDIR": tmpdir,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
 
 
 def data() -> tuple[np.ndarray, np.ndarray]:
