@@ -37,6 +37,7 @@
 #   same number of trials each
 # - to read a comparison over seeds: mean and range, and "not shown" where the
 #   ranges overlap
+# - to watch a run in TensorBoard: `fit(run_dir=...)` writes its logs
 #
 # **Time:** 7:34 to run with the default parameters on an idle 2-core laptop CPU
 # (measured by the latest `make tutorials`; README lists every notebook's time).
@@ -53,6 +54,7 @@
 # %%
 import functools
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -96,21 +98,29 @@ GRID_LEARNING_RATES = [0.002, 0.02]
 TUNER_INITIAL = 2  # Bayesian optimisation: random trials before it models
 TUNER_EPOCHS = 3  # epochs per trial
 TIME_CAP = 120  # safety cap in seconds per run, for slow machines
+RUN_DIR = "runs/06_training_craft"  # section 7: the run folder (TensorBoard logs)
 
 # %%
 print(setup_notebook(SEED))
 
 import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from tensorboard.backend.event_processing.event_accumulator import (  # noqa: E402
+    EventAccumulator,
+)
+from tensorboard.util.tensor_util import make_ndarray  # noqa: E402
 
 from rnn_zoo.datasets import make_adding_problem  # noqa: E402
 from rnn_zoo.models import build_sequence_regressor, fused_kernel_report  # noqa: E402
 from rnn_zoo.plotting import plot_runs  # noqa: E402
 from rnn_zoo.training import (  # noqa: E402
+    GradientNormLog,
     compare_runs,
     compare_searches,
     describe_difference,
+    fit,
     gradient_norms_by_weight,
+    set_seed,
     summarize_runs,
 )
 
@@ -878,6 +888,73 @@ display(
 )
 
 # %% [markdown]
+# ## 7. Watching a run: TensorBoard
+#
+# `compare_runs` keeps its numbers in a table. A single training run given a
+# `run_dir` keeps more: a backup to resume from, the best model, `history.csv`,
+# and **TensorBoard logs** in `run_dir/logs` (per epoch: loss, validation loss,
+# the learning rate, the gradient norm when a `GradientNormLog` is attached, and
+# weight histograms with `histogram_freq`). One run of the section-1 model with
+# Adam, read back here with TensorBoard's own reader:
+
+# %%
+set_seed(SEED)
+fit(
+    build,
+    (X_train, y_train),
+    validation=(X_val, y_val),
+    epochs=EPOCHS,
+    batch_size=BATCH_SIZE,
+    learning_rate=LEARNING_RATE,
+    clipnorm=CLIP,
+    loss="mse",
+    early_stopping=None,
+    run_dir=RUN_DIR,
+    histogram_freq=1,
+    callbacks=[GradientNormLog((X_train[:256], y_train[:256]), every=GRAD_EVERY)],
+    verbose=0,
+)
+
+
+def read_scalars(folder):
+    """{tag: {epoch: value}} of the scalar summaries in a TensorBoard log folder."""
+    events = EventAccumulator(str(folder), size_guidance={"tensors": 0})
+    events.Reload()
+    return {
+        tag: {e.step: float(make_ndarray(e.tensor_proto)) for e in events.Tensors(tag)}
+        for tag in events.Tags()["tensors"]
+        if events.SummaryMetadata(tag).plugin_data.plugin_name == "scalars"
+    }
+
+
+logs = Path(RUN_DIR, "logs")
+train_logs, val_logs = read_scalars(logs / "train"), read_scalars(logs / "validation")
+board = pd.DataFrame(
+    {
+        "training MSE": train_logs["epoch_loss"],
+        "validation MSE": val_logs["epoch_loss"],
+        "gradient norm": train_logs["epoch_grad_norm"],
+        "learning rate": train_logs["epoch_learning_rate"],
+    }
+).rename_axis("epoch")
+history_csv = pd.read_csv(Path(RUN_DIR, "history.csv"), index_col="epoch")
+logs_match_history = bool(
+    np.allclose(board["training MSE"], history_csv["loss"], rtol=1e-6)
+    and np.allclose(board["validation MSE"], history_csv["val_loss"], rtol=1e-6)
+)
+display(board.style.format("{:.4g}").set_caption(f"The scalars in {logs}"))
+display(
+    Markdown(
+        f"The same numbers as `{RUN_DIR}/history.csv`: **{logs_match_history}**.\n\n"
+        f"To browse them as curves, with the weight histograms, run "
+        f"`tensorboard --logdir {logs}` in a terminal in the `notebooks` folder "
+        "(after `make lab`: File → New → Terminal) and open "
+        "http://localhost:6006, or in this notebook run `%load_ext tensorboard` "
+        f"and then `%tensorboard --logdir {logs}`."
+    )
+)
+
+# %% [markdown]
 # ## Takeaways
 
 # %%
@@ -967,6 +1044,12 @@ record_results(
         "search": search_words,
     },
     search_trials=[len(r) for r in search_runs["trials"]],
+    tensorboard={
+        "tags": sorted(train_logs),
+        "epochs": sorted(train_logs["epoch_loss"]),
+        "match_history": logs_match_history,
+        "learning_rate": sorted(set(train_logs["epoch_learning_rate"].values())),
+    },
     search_best_so_far=search_runs["history"].map(lambda h: h["best_so_far"]).tolist(),
 )
 

@@ -1,7 +1,9 @@
 """Training: `fit`, seeds, callbacks, experiments over seeds, tuning, gradient logs.
 
 - ``loop``: `fit` (compile with clipping, early stopping, NaN guard, resumable
-  ``run_dir``, ``tf.distribute`` strategies).
+  ``run_dir`` with TensorBoard logs, ``tf.distribute`` strategies).
+- ``multiworker``: `multiworker_strategy` (several machines, ``TF_CONFIG``),
+  `is_chief`.
 - ``seeding``: `set_seed`, the one seeding call of the package.
 - ``callbacks``: `StopOnNaN`, `TimeBudget`, `WallClockDecay`, `BudgetProgbar`,
   `RunCheckpoint`, `seed_early_stopping`.
@@ -28,6 +30,9 @@ _LAZY: dict[str, str | None] = {
     # loop / seeding
     "fit": "loop",
     "set_seed": "seeding",
+    # multiworker
+    "multiworker_strategy": "multiworker",
+    "is_chief": "multiworker",
     # callbacks
     "BudgetProgbar": "callbacks",
     "StopOnNaN": "callbacks",

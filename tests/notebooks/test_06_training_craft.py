@@ -5,7 +5,8 @@
 - `LSTM(dropout=)` keeps one mask for the whole sequence, a Dropout layer does
   not; recurrent dropout rules out the fused kernel;
 - grid search tries exactly its grid, the other searches as many trials;
-- a winner is named only where the ranges over seeds do not overlap.
+- a winner is named only where the ranges over seeds do not overlap;
+- the TensorBoard logs of its one `fit(run_dir=...)` say what history.csv says.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ def frame(records, metric):
     return runs
 
 
-def test_notebook_06_records_consistent_results(run_notebook):
-    results, nb = run_notebook("06_training_craft")
+def test_notebook_06_records_consistent_results(run_notebook, tmp_path):
+    run_dir = tmp_path / "runs" / "06"  # not the notebook's own runs/ folder
+    results, nb = run_notebook("06_training_craft", RUN_DIR=str(run_dir))
     # not even a deliberate warning: KerasTuner's Gaussian process is kept quiet
     streams = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in streams if o.get("name") == "stderr"]
@@ -48,6 +50,19 @@ def test_notebook_06_records_consistent_results(run_notebook):
     optimisers_at_their_best_rate(results)
     search_used_the_same_trials(results)
     assert results["builder_same"] is True  # build_sequence_regressor == build
+    tensorboard_logs(results["tensorboard"], run_dir)
+
+
+def tensorboard_logs(logs, run_dir):
+    assert logs["match_history"] is True
+    assert logs["tags"] == [
+        "epoch_grad_norm",
+        "epoch_learning_rate",
+        "epoch_loss",
+    ]
+    assert logs["epochs"] == list(range(QUICK["EPOCHS"]))
+    assert logs["learning_rate"] == [pytest.approx(0.01)]  # LEARNING_RATE, Adam
+    assert len(list((run_dir / "logs" / "train").iterdir())) == 1
 
 
 def zeros_cannot_learn(results):
