@@ -6,11 +6,15 @@ is carried instead. `CharStepper` rebuilds a one-step inference model from the
 model's named layers (``"embedding"``, the cells of ``"rnn_0"``, ``"rnn_1"``, ...,
 ``"logits"``; the weights are shared, not copied) and `CharGenerator` runs it in a
 compiled loop (``tf.function(jit_compile=True)`` + ``tf.while_loop``, 256
-characters per call): the prompt is read once to warm the state, then each new
-character costs exactly one call of the one-step model
-(``CharGenerator.step_calls`` counts them, inside the loop). XLA fuses each step's
-small operations: on a 2-core CPU a trained GRU-512 generated about 5,700
-characters/s this way against about 3,700 with the op-by-op graph loop (README).
+characters per call): the prompt is read once to warm the state (compiled too, 64
+characters per call), then each new character costs exactly one call of the
+one-step model (``CharGenerator.step_calls`` counts them, inside the loop). XLA
+fuses each step's small operations, the first layer's input projection is a
+table looked up per character, and the sampling noise is drawn on the host, so a
+step of one stream is little more than one ``state @ recurrent_kernel`` product.
+Many streams (a list of prompts, or ``num_streams``) share each step's matrix
+product. Speeds on a 2-core CPU, against plain Keras and PyTorch: README
+(``benchmarks/throughput.py``).
 
 Sampling is seeded (the Gumbel-max trick, with the noise drawn on the host by
 one NumPy generator per stream, seeded by the seed and the stream's row), so the
