@@ -236,6 +236,10 @@ def fit(
             delete.
         TrainingDivergedError: If the training loss becomes NaN or inf. With
             ``run_dir``, the backup of the last completed epoch is kept.
+        RuntimeError: If ``strategy="multiworker"`` is first asked for after
+            TensorFlow ran an operation in a process with a ``TF_CONFIG``
+            cluster: call `rnn_zoo.training.multiworker_strategy()` at the
+            start of the program.
 
     Example:
         >>> import keras, numpy as np
