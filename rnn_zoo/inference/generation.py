@@ -60,6 +60,8 @@ __all__ = [
 ]
 
 _CHUNK = 256  # tokens sampled per compiled call of `CharGenerator._chunk`
+# ... fewer for many streams, so that a chunk's noise stays within 16 MiB
+_NOISE_VALUES = 2**22
 _PROMPT_CHUNK = 64  # prompt tokens read per compiled call of `CharGenerator._read`
 
 _LAYERS_HINT = (
@@ -325,17 +327,23 @@ def _banned_offset(tokenizer: CharTokenizer, vocab: int) -> np.ndarray:
     return offset
 
 
-def _gumbel_noise(
-    generators: list[np.random.Generator], steps: int, vocab: int
-) -> np.ndarray:
-    """Standard Gumbel noise ``(_CHUNK, rows, vocab)`` float32, finite everywhere.
+def _chunk_length(streams: int, vocab: int) -> int:
+    """Characters per compiled sampling call: 256, fewer for very many streams."""
+    return max(16, min(_CHUNK, _NOISE_VALUES // (streams * vocab)))
 
-    Row ``r`` draws its first ``steps`` rows from ``generators[r]``; the rest
+
+def _gumbel_noise(
+    generators: list[np.random.Generator], steps: int, vocab: int, chunk: int
+) -> np.ndarray:
+    """Standard Gumbel noise ``(chunk, rows, vocab)`` float32, finite everywhere.
+
+    Row ``r`` draws its first ``steps`` rows from ``generators[r]``, in order (so
+    a stream's noise does not depend on how it is cut into chunks); the rest
     (unused by `CharGenerator._chunk`) is zero. The uniforms are ``(k + 0.5) /
     2**24`` for integer ``k``, strictly inside (0, 1), so the noise is never
     infinite and a banned id's ``-inf`` logit is never cancelled.
     """
-    noise = np.zeros((_CHUNK, len(generators), vocab), dtype=np.float32)
+    noise = np.zeros((chunk, len(generators), vocab), dtype=np.float32)
     for row, generator in enumerate(generators):
         uniform = (generator.integers(0, 2**24, (steps, vocab)) + 0.5) / 2**24
         noise[:steps, row] = -np.log(-np.log(uniform))
@@ -416,18 +424,18 @@ class CharGenerator:
         gumbel,
         filter,
     ):
-        # One XLA-compiled call samples the next `steps` (<= _CHUNK) tokens. The
-        # shapes are static (_CHUNK noise rows, a _CHUNK-row TensorArray), so it
-        # compiles once per batch size and `filter`, whatever `length` is; XLA
+        # One XLA-compiled call samples the next `steps` (<= chunk) tokens. The
+        # shapes are static (`chunk` noise rows, a `chunk`-row TensorArray), so
+        # it compiles once per batch size and `filter`, whatever `length` is; XLA
         # fuses each step's ops (faster on a CPU than the op-by-op graph, see
         # the module notes). `filter` is a Python bool: one trace without
         # the top-k/top-p sorting (the common case) and one with it.
         # Gumbel-max trick: argmax(logits / T + Gumbel noise) is a categorical
         # sample; it needs no normalised probabilities (so no rounding can make
-        # it fail). The noise `(_CHUNK, batch, vocab)` comes from the host
+        # it fail). The noise `(chunk, batch, vocab)` comes from the host
         # (`_gumbel_noise`): XLA's own random-number expansion on a CPU took
         # longer than 256 steps of a GRU-512.
-        out = tf.TensorArray(tf.int32, size=_CHUNK)
+        out = tf.TensorArray(tf.int32, size=gumbel.shape[0])
         # 1 / T, and -inf for the reserved ids: one scale and one offset
         inverse_t = 1.0 / temperature
 
@@ -444,7 +452,7 @@ class CharGenerator:
         _, logits, states, out = tf.while_loop(
             lambda i, *_: i < steps, body, (tf.constant(0), logits, states, out)
         )
-        # (_CHUNK, batch); rows from `steps` on are unused
+        # (chunk, batch); rows from `steps` on are unused
         return logits, states, out.stack()
 
     def _sample(
@@ -467,10 +475,12 @@ class CharGenerator:
         generators = [
             np.random.default_rng([seed, row]) for row in range(len(states[0]))
         ]
+        vocab = self.stepper.vocab_size
+        chunk = _chunk_length(len(generators), vocab)
         chunks = []
-        for start in range(0, length, _CHUNK):
-            steps = min(_CHUNK, length - start)
-            gumbel = _gumbel_noise(generators, steps, self.stepper.vocab_size)
+        for start in range(0, length, chunk):
+            steps = min(chunk, length - start)
+            gumbel = _gumbel_noise(generators, steps, vocab, chunk)
             logits, states, tokens = self._chunk(
                 logits,
                 states,

@@ -144,6 +144,20 @@ def test_streams_are_independent_and_seeded_by_row(model):
     assert generator.step_calls - before == 12  # one step serves all streams
 
 
+def test_many_streams_take_shorter_chunks_with_the_same_text(model, monkeypatch):
+    # very many streams sample fewer characters per compiled call (the noise of
+    # a call stays within a budget); each stream's noise is drawn in order, so
+    # the text does not depend on where the chunks are cut
+    from rnn_zoo.inference import generation
+
+    reference = generate_text(model, TOK, "the ", 100, seed=2, num_streams=3)
+    monkeypatch.setattr(generation, "_NOISE_VALUES", 3 * TOK.vocab_size * 16)
+    assert generation._chunk_length(3, TOK.vocab_size) == 16
+    generator = CharGenerator(model)
+    assert generator.generate(TOK, "the ", 100, seed=2, num_streams=3) == reference
+    assert generator.step_calls == 100
+
+
 def test_samples_are_the_gumbel_max_of_the_model_logits(model):
     # the documented sampler: row r's noise comes from default_rng([seed, r]),
     # `vocab` uniforms (k + 0.5) / 2**24 per step; the sample is the argmax of
