@@ -193,6 +193,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="seed of the sampler, >= 0: the same seed gives the same text "
         "(default: a fresh random seed each run)",
     )
+    generate.add_argument(
+        "--streams",
+        type=positive_int,
+        default=1,
+        help="independent continuations of the prompt, sampled together; each "
+        "is printed under a '----- stream i -----' line when N > 1 (1)",
+    )
     generate.set_defaults(run=run_generate)
 
 
@@ -389,7 +396,13 @@ def _train(args, settings, corpus, corpus_name, plan, strategy=None) -> int:
 
 
 # generate_text's arguments that are flags of `lm generate` (for its messages)
-_GENERATE_FLAGS = ("prompt", "length", "temperature", "top_k", "top_p", "seed")
+_GENERATE_FLAGS = {
+    **{
+        name: "--" + name.replace("_", "-")
+        for name in ("prompt", "length", "temperature", "top_k", "top_p", "seed")
+    },
+    "num_streams": "--streams",
+}
 
 
 def _check_generation_options(args: argparse.Namespace) -> None:
@@ -425,9 +438,14 @@ def run_generate(args: argparse.Namespace) -> int:
             top_k=args.top_k,
             top_p=args.top_p,
             seed=args.seed,
+            num_streams=args.streams if args.streams > 1 else None,
         )
     except (TypeError, ValueError) as exc:  # e.g. --top-k above the vocabulary
         raise UsageError(with_flags(exc, _GENERATE_FLAGS)) from None
-    sys.stdout.write(text + "\n")
+    if isinstance(text, str):
+        sys.stdout.write(text + "\n")
+    else:  # --streams N: each continuation under its own header
+        for i, stream in enumerate(text):
+            sys.stdout.write(f"----- stream {i} -----\n{stream}\n")
     sys.stdout.flush()
     return 0

@@ -93,6 +93,19 @@ def test_train_then_generate(corpus, tmp_path, capsys):
     )
     assert code == 0
     assert capsys.readouterr().out == gen.stdout
+    # --streams N: N continuations sampled together, stream 0 the single text
+    single = ["lm", "generate", str(out), "--prompt", "To be", "--seed", "5"]
+    assert main([*single, "--length", "20"]) == 0
+    alone = capsys.readouterr().out
+    assert main([*single, "--length", "20", "--streams", "3"]) == 0
+    printed = capsys.readouterr().out.split("----- stream ")
+    assert [p.split(" ")[0] for p in printed[1:]] == ["0", "1", "2"]
+    streams = [p.split(" -----\n", 1)[1] for p in printed[1:]]
+    assert streams[0] == alone and all(len(t) == len("To be") + 21 for t in streams)
+    with pytest.raises(SystemExit) as exited:
+        main([*single, "--streams", "0"])
+    assert exited.value.code == 2
+    assert "--streams" in capsys.readouterr().err
     # a value only the model can refuse is still named by its flag
     assert main(["lm", "generate", str(out), "--top-k", "1000"]) == 2
     line = _one_error_line(capsys, "generate")

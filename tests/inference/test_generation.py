@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from rnn_zoo.inference import generation
 from rnn_zoo.inference.generation import (
     CharGenerator,
     CharStepper,
@@ -23,6 +24,14 @@ TOK = CharTokenizer().fit("the quick brown fox jumps over the lazy dog")
 def model():
     # read-only in every test: one model, so its compiled loops are shared
     return build_char_lm(TOK.vocab_size, embedding_dim=4, units=[6, 5], cell="gru")
+
+
+@pytest.fixture(scope="module")
+def generator(model):
+    """The model's one `CharGenerator`: the one `generate_text` uses too, so its
+    XLA loops compile once for the module (tests count step calls as deltas)."""
+    generate_text(model, TOK, "t", 1, seed=0)
+    return generation._GENERATORS[model]
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
@@ -66,8 +75,7 @@ def test_prompts_of_any_length_warm_the_state_like_the_model(cell, rng):
     np.testing.assert_array_equal(np.argmax(full, -1), ids[len(prompt) :])
 
 
-def test_one_step_call_per_new_character(model):
-    generator = CharGenerator(model)
+def test_one_step_call_per_new_character(generator):
     for prompt, length in [("the", 25), ("a much longer prompt read once", 25)]:
         before = generator.step_calls
         text = generator.generate(TOK, prompt, length, seed=0)
@@ -79,9 +87,8 @@ def test_one_step_call_per_new_character(model):
     assert generator.step_calls - before == 40  # a batch shares each step
 
 
-def test_long_texts_cross_the_compiled_chunks(model):
+def test_long_texts_cross_the_compiled_chunks(generator):
     # 600 characters take three compiled calls of 256 steps (the last one 88)
-    generator = CharGenerator(model)
     before = generator.step_calls
     text = generator.generate(TOK, "the ", 600, seed=5)
     assert len(text) == 604 and generator.step_calls - before == 600
@@ -128,7 +135,7 @@ def test_batched_rows_equal_single_prompts(model):
     assert batch == singles  # greedy: no randomness, rows are independent
 
 
-def test_streams_are_independent_and_seeded_by_row(model):
+def test_streams_are_independent_and_seeded_by_row(model, generator):
     many = generate_text(model, TOK, "the ", 30, seed=4, num_streams=5)
     assert len(many) == 5 and all(len(t) == 34 for t in many)
     assert len(set(many)) > 1  # each stream draws its own noise
@@ -138,7 +145,6 @@ def test_streams_are_independent_and_seeded_by_row(model):
     a = generate_text(model, TOK, ["the", "fox", "dog"], 25, seed=9)
     b = generate_text(model, TOK, ["dog", "fox", "the"], 25, seed=9)
     assert a[1] == b[1] and a[0] != b[2]
-    generator = CharGenerator(model)
     before = generator.step_calls
     generator.generate(TOK, "o", 12, seed=0, num_streams=64)
     assert generator.step_calls - before == 12  # one step serves all streams
