@@ -30,7 +30,9 @@ translator or unrelated files is refused. Every file is written atomically and
 the bundle carries a verified ``manifest.json``.
 
 ``lm generate`` writes the prompt plus the generated text to stdout and nothing
-else (logs go to stderr), so it can be piped.
+else (logs go to stderr), so it can be piped; ``--streams N`` samples N
+independent continuations together and prints each under a
+``----- stream i -----`` line.
 
 Both commands set ``TF_CPP_MIN_LOG_LEVEL=3`` and import TensorFlow with stderr
 silenced, so stderr holds only rnn_zoo's own lines (and Keras' progress bar).
