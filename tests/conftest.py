@@ -53,3 +53,13 @@ def _seed_and_clear():
 def rng() -> np.random.Generator:
     """A seeded NumPy generator."""
     return np.random.default_rng(0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the ``slow`` tests first (a stable sort: module order kept otherwise).
+
+    With ``-n 2 --dist loadscope`` the workers take modules in this order; the
+    long ones (notebooks, child processes) first and the many short ones after
+    keep both workers busy to the end instead of one waiting on a notebook.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
