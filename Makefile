@@ -29,7 +29,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 test: $(STAMP)
 	$(BIN)/ruff check rnn_zoo tests benchmarks tools
-	$(BIN)/python -m pytest -q -ra -n 2 --dist loadscope --durations=15 --cov=rnn_zoo --cov-report=term-missing:skip-covered
+	$(BIN)/python -m pytest -q -ra -n 2 --dist loadscope --no-loadscope-reorder --durations=15 --cov=rnn_zoo --cov-report=term-missing:skip-covered
 
 # make tutorials [NB=03] [QUICK=1] [RECORD=1]: execute notebooks into build/tutorials/
 # (+ HTML), print a summary table and write build/tutorials/summary.md. RECORD=1 (with
