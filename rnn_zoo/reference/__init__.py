@@ -20,38 +20,7 @@ Example:
 
 from __future__ import annotations
 
-from rnn_zoo.reference.cells import (
-    ACTIVATIONS,
-    WORKED_LSTM_GATES,
-    ForwardResult,
-    Gradients,
-    WorkedLSTMExample,
-    gru_backward,
-    gru_forward,
-    gru_step,
-    lstm_backward,
-    lstm_forward,
-    lstm_step,
-    rnn_backward,
-    rnn_forward,
-    rnn_step,
-    worked_lstm_example,
-)
+from rnn_zoo.reference import cells
+from rnn_zoo.reference.cells import *  # noqa: F403  (every public name of cells)
 
-__all__ = [
-    "ACTIVATIONS",
-    "WORKED_LSTM_GATES",
-    "ForwardResult",
-    "Gradients",
-    "WorkedLSTMExample",
-    "gru_backward",
-    "gru_forward",
-    "gru_step",
-    "lstm_backward",
-    "lstm_forward",
-    "lstm_step",
-    "rnn_backward",
-    "rnn_forward",
-    "rnn_step",
-    "worked_lstm_example",
-]
+__all__ = list(cells.__all__)
