@@ -39,7 +39,7 @@
 #   ranges overlap
 # - to watch a run in TensorBoard: `fit(run_dir=...)` writes its logs
 #
-# **Time:** 7:34 to run with the default parameters on an idle 2-core laptop CPU
+# **Time:** 6:38 to run with the default parameters on an idle 2-core laptop CPU
 # (measured by the latest `make tutorials`; README lists every notebook's time).
 #
 # Every claim below is measured with **3 seeds** on the **same budget** (the same
