@@ -73,6 +73,7 @@ SWEEP = {
     "stateful-seq50": {**BASE, "stateful": True, "seq_len": 50},
     "gru-512-seq50": {**BASE, "seq_len": 50},
     "gru-384": {**BASE, "units": 384},
+    "gru-512-emb128": {**BASE, "embedding_dim": 128},
     "gru-2x320": {**BASE, "units": 320, "layers": 2},
     "gru-512-batch128-lr4.2e-3": {**BASE, "batch_size": 128, "learning_rate": 4.2e-3},
     "bf16": {**BASE, "policy": "mixed_bfloat16"},
