@@ -80,6 +80,7 @@ print(setup_notebook(SEED))  # quiet TensorFlow import, Keras 3 check, seeds, pl
 import keras  # noqa: E402  (imported quietly by setup_notebook)
 
 from rnn_zoo.training import (  # noqa: E402
+    build_optimizer,
     clearly_better,
     describe_difference,
     set_seed,
@@ -292,6 +293,7 @@ def fit_forecaster(model, train_pairs, val_pairs, verbose=0):
     model.compile(
         optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0), loss="mse"
     )
+    build_optimizer(model)  # Adam's moments now: fit traces its step once, not twice
     stop = keras.callbacks.EarlyStopping(patience=PATIENCE, restore_best_weights=True)
     return model.fit(
         *train_pairs,

@@ -98,7 +98,7 @@ from rnn_zoo.preprocessing import (  # noqa: E402
     prepare_char_corpus,
     split_text,
 )
-from rnn_zoo.training import TimeBudget  # noqa: E402
+from rnn_zoo.training import TimeBudget, build_optimizer  # noqa: E402
 
 # %% [markdown]
 # ## What a language model is
@@ -413,6 +413,7 @@ budget = TimeBudget(seconds=MINUTES * 60)
 model.compile(
     optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0), loss=loss_fn
 )
+build_optimizer(model)  # Adam's moments now: fit traces its step once, not twice
 history = model.fit(
     train_ds.take(BATCHES_PER_EPOCH),
     validation_data=val_ds,
@@ -638,6 +639,7 @@ display(
 stateful_model.compile(
     optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0), loss=loss_fn
 )
+build_optimizer(stateful_model)
 reset_each_epoch = keras.callbacks.LambdaCallback(
     on_epoch_begin=lambda epoch, logs: rnn_layer.reset_state()
 )

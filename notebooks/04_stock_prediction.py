@@ -86,6 +86,7 @@ print(setup_notebook(SEED))  # quiet TensorFlow import, Keras 3 check, seeds, pl
 import keras  # noqa: E402  (imported quietly by setup_notebook)
 
 from rnn_zoo.training import (  # noqa: E402
+    build_optimizer,
     clearly_better,
     describe_difference,
     set_seed,
@@ -204,6 +205,7 @@ def train_level_model(X_train, y_train, seed):
     set_seed(seed)
     model = build_rnn_forecaster(LOOKBACK, 1)
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="mse")
+    build_optimizer(model)  # Adam's moments now: fit traces its step once, not twice
     history = model.fit(
         X_train, y_train, epochs=EPOCHS_LEVEL, batch_size=BATCH_SIZE, verbose=0
     )

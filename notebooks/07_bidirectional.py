@@ -96,6 +96,7 @@ from rnn_zoo.models import build_sequence_tagger, units_for_budget  # noqa: E402
 from rnn_zoo.plotting import plot_runs  # noqa: E402
 from rnn_zoo.preprocessing import mask_of, pad  # noqa: E402
 from rnn_zoo.training import (  # noqa: E402
+    build_optimizer,
     clearly_better,
     compare_runs,
     set_seed,
@@ -598,6 +599,7 @@ for name, bidirectional in (("unidirectional", False), ("bidirectional", True)):
     set_seed(SEED)
     model = build_step_forecaster(bidirectional)
     model.compile(keras.optimizers.Adam(LEARNING_RATE), loss="mse")
+    build_optimizer(model)  # Adam's moments now: fit traces its step once, not twice
     model.fit(X, y, epochs=FORECAST_EPOCHS, batch_size=BATCH_SIZE, verbose=2)
     forecasters[name] = model
 

@@ -85,6 +85,7 @@ from rnn_zoo.plotting import plot_runs  # noqa: E402
 from rnn_zoo.preprocessing import CharTokenizer  # noqa: E402
 from rnn_zoo.training import (  # noqa: E402
     TimeBudget,
+    build_optimizer,
     clearly_better,
     describe_difference,
     set_seed,
@@ -424,6 +425,7 @@ def train_adder(*, reverse: bool, curriculum: str, seed: int) -> dict:
         optimizer=keras.optimizers.Adam(LEARNING_RATE, clipnorm=1.0),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
+    build_optimizer(model)  # Adam's moments now: fit traces its step once, not twice
     translator = make_translator(model)
     start, stage_losses = time.perf_counter(), []
     for stage in stages:

@@ -24,6 +24,8 @@ package uses the public API only.
   to which model, and the mask a symbolic tensor carries), used by the model
   inspection tools. ``layer.input`` gives only a layer's first call, and nested
   models' own graph tensors.
+- `all_layers_built`: whether every layer of a model, nested ones included, has
+  its variables (Keras' own check before it builds a model symbolically).
 
 Importing this module imports Keras (and so TensorFlow).
 """
@@ -42,6 +44,7 @@ __all__ = [
     "graph_nodes",
     "inbound_nodes",
     "tracked_sublayers",
+    "all_layers_built",
 ]
 
 
@@ -141,3 +144,8 @@ def inbound_nodes(layer: keras.layers.Layer) -> list:
 def tracked_sublayers(layer: keras.layers.Layer) -> list:
     """The layers a custom layer holds as attributes (Keras' own tracking)."""
     return list(layer._flatten_layers(include_self=False, recursive=False))
+
+
+def all_layers_built(model: keras.layers.Layer) -> bool:
+    """Whether ``model`` and every layer inside it (recursively) is built."""
+    return all(layer.built for layer in model._flatten_layers())

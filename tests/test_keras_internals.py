@@ -102,3 +102,23 @@ def test_multi_worker_fix_replaces_the_two_keras_steps_and_keeps_one_worker_alon
     assert model.built and len(history.history["loss"]) == 2
     squared = (model.predict(x, verbose=0) - y) ** 2
     assert model.evaluate(x, y, verbose=0) == pytest.approx(squared.mean(), rel=1e-6)
+
+
+def test_all_layers_built_sees_nested_layers():
+    class Outer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.inner = keras.layers.Dense(2)
+
+        def build(self, input_shape):
+            pass  # built itself; its Dense is built on first use
+
+        def call(self, x):
+            return self.inner(x)
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    assert internals.all_layers_built(model)
+    outer = Outer()
+    outer.build((None, 3))
+    assert outer.built and not internals.all_layers_built(outer)

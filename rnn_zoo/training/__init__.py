@@ -1,7 +1,8 @@
 """Training: `fit`, seeds, callbacks, experiments over seeds, tuning, gradient logs.
 
 - ``loop``: `fit` (compile with clipping, early stopping, NaN guard, resumable
-  ``run_dir`` with TensorBoard logs, ``tf.distribute`` strategies).
+  ``run_dir`` with TensorBoard logs, ``tf.distribute`` strategies),
+  `build_optimizer` (one trace of the train step instead of two).
 - ``multiworker``: `multiworker_strategy` (several machines, ``TF_CONFIG``),
   `is_chief`.
 - ``seeding``: `set_seed`, the one seeding call of the package.
@@ -29,6 +30,7 @@ from rnn_zoo._lazy import lazy_exports
 _LAZY: dict[str, str | None] = {
     # loop / seeding
     "fit": "loop",
+    "build_optimizer": "loop",
     "set_seed": "seeding",
     # multiworker
     "multiworker_strategy": "multiworker",

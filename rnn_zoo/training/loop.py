@@ -32,7 +32,11 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from rnn_zoo._keras_internals import fix_multi_worker_training, forget_resume_epoch
+from rnn_zoo._keras_internals import (
+    all_layers_built,
+    fix_multi_worker_training,
+    forget_resume_epoch,
+)
 from rnn_zoo._validation import (
     check_float,
     check_int,
@@ -64,7 +68,7 @@ from rnn_zoo.training.run_state import (
     read_run_state,
 )
 
-__all__ = ["fit"]
+__all__ = ["fit", "build_optimizer"]
 
 _DEFAULT_BATCH_SIZE = 32
 
@@ -310,7 +314,8 @@ def fit(
     multi_worker = is_multi_worker(strategy)
     if multi_worker:
         fix_multi_worker_training(model, strategy)
-        _build_optimizer(model, strategy)  # its variables, on every worker alike
+    # its variables now (on every worker alike): the step is traced once, not twice
+    build_optimizer(model, strategy=strategy)
 
     monitor = "val_loss" if validation is not None else "loss"
     # Keras warns about shuffle=True (its default) with a dataset.
@@ -362,11 +367,55 @@ def _check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
     return strategy
 
 
-def _build_optimizer(model: keras.Model, strategy: tf.distribute.Strategy) -> None:
-    """Create the optimizer's variables now, in the scope (a collective step)."""
-    if model.optimizer is not None and not model.optimizer.built:
-        with strategy.scope():
-            model.optimizer.build(model.trainable_variables)
+def build_optimizer(
+    model: keras.Model, *, strategy: tf.distribute.Strategy | None = None
+) -> bool:
+    """Create a compiled model's optimizer variables now, before ``model.fit``.
+
+    Keras creates them (Adam's moments, for example) inside the first trace of
+    the train step, and TensorFlow then has to trace the step a second time.
+    Built beforehand, the step is traced once: the first epoch of a small model
+    starts about a third sooner. Nothing else changes: the same variables with
+    the same zero values, so training gives bit-identical weights. `fit` does
+    this itself; call it after ``model.compile`` when you call ``model.fit``.
+
+    Args:
+        model: A compiled ``keras.Model``.
+        strategy: The ``tf.distribute.Strategy`` the model was built under, or
+            None (default). The variables are created in its scope.
+
+    Returns:
+        True if the variables were created now; False if the optimizer was
+        already built, or a layer is not built yet (a subclassed model never
+        called: its variables do not exist yet, so Keras builds the optimizer
+        in the first step as usual).
+
+    Raises:
+        TypeError: If ``model`` is not a ``keras.Model``.
+        ValueError: If ``model`` is not compiled (it has no optimizer).
+
+    Example:
+        >>> import keras
+        >>> inputs = keras.Input((3, 2))
+        >>> model = keras.Model(inputs, keras.layers.GRU(4)(inputs))
+        >>> model.compile("adam", "mse")
+        >>> build_optimizer(model), build_optimizer(model)
+        (True, False)
+        >>> len(model.optimizer.variables)  # iterations, learning rate, 2 x 3 moments
+        8
+    """
+    check_type(model, "model", keras.Model, "a keras.Model")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise ValueError(
+            "`model` must be compiled (it has no optimizer): call "
+            "`model.compile(optimizer, loss)` first"
+        )
+    if optimizer.built or not all_layers_built(model):
+        return False
+    with _scope(strategy):
+        optimizer.build(model.trainable_variables)
+    return True
 
 
 def _sync_with_chief(

@@ -38,7 +38,7 @@ except ImportError as error:  # pragma: no cover - the pinned requirements have 
 
 from rnn_zoo._quiet import quiet_retracing_warnings
 from rnn_zoo._validation import check_int, check_one_of, check_type, error_message
-from rnn_zoo.training import set_seed
+from rnn_zoo.training import build_optimizer, set_seed
 
 __all__ = ["SEARCH_METHODS", "search_hyperparameters", "compare_searches"]
 
@@ -55,6 +55,7 @@ class _PlainTrials:
 
     def run_trial(self, trial, x, y, *, validation_data, epochs, batch_size, verbose):
         model = self.hypermodel.build(trial.hyperparameters)
+        build_optimizer(model)  # one trace of the train step, not two
         history = model.fit(
             x,
             y,

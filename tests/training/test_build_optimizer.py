@@ -1,0 +1,87 @@
+"""build_optimizer: the train step is traced once, and training is unchanged."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from rnn_zoo.training import build_optimizer, fit, set_seed
+from tests.training.conftest import tiny_regressor
+
+
+class _CountingModel(keras.Model):
+    """A Functional model that counts how often Keras traces its train step."""
+
+    traces = 0
+
+    def train_step(self, data):
+        type(self).traces += 1
+        return super().train_step(data)
+
+
+def _counting_regressor() -> _CountingModel:
+    plain = tiny_regressor()
+    return _CountingModel(plain.inputs, plain.outputs, name="counting")
+
+
+def _train(model, data, *, prebuild: bool):
+    model.compile(keras.optimizers.Adam(1e-2, clipnorm=1.0), "mse")
+    if prebuild:
+        assert build_optimizer(model) is True
+    model.fit(*data, batch_size=4, epochs=2, verbose=0)
+    return model
+
+
+def test_the_step_is_traced_once_instead_of_twice(regression_data):
+    counts = {}
+    for prebuild in (False, True):
+        _CountingModel.traces = 0
+        _train(_counting_regressor(), regression_data, prebuild=prebuild)
+        counts[prebuild] = _CountingModel.traces
+    # Keras creates Adam's moments inside the first trace, so TF traces again
+    assert counts == {False: 2, True: 1}
+
+
+def test_fit_builds_the_optimizer_itself(regression_data):
+    _CountingModel.traces = 0
+    fit(_counting_regressor(), regression_data, loss="mse", epochs=2, verbose=0)
+    assert _CountingModel.traces == 1
+
+
+def test_training_is_bit_identical(regression_data):
+    runs = []
+    for prebuild in (False, True):
+        set_seed(0)
+        model = _train(tiny_regressor(), regression_data, prebuild=prebuild)
+        runs.append(
+            model.get_weights()
+            + [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables]
+        )
+    assert len(runs[0]) == len(runs[1]) == 5 + 2 + 2 * 5
+    for a, b in zip(*runs, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_already_built_or_unbuilt_models_are_left_to_keras(regression_data):
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.head = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.head(keras.ops.mean(x, axis=1))
+
+    model = Subclassed()
+    model.compile("adam", "mse")
+    assert build_optimizer(model) is False  # no variables yet
+    assert not model.optimizer.built
+    model.fit(*regression_data, epochs=1, verbose=0)  # Keras builds it as usual
+    assert model.optimizer.built and build_optimizer(model) is False
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="`model`"):
+        build_optimizer("model")
+    with pytest.raises(ValueError, match="must be compiled"):
+        build_optimizer(tiny_regressor())
