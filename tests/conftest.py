@@ -15,10 +15,12 @@ from hypothesis import configuration, settings
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # `make test` runs one pytest-xdist worker per core: one thread each for
-    # TensorFlow's ops and BLAS, so the workers (and the notebook kernels they start,
-    # which inherit this environment) do not oversubscribe the cores.
+    # TensorFlow's ops (within an op and across independent ops) and BLAS, so the
+    # workers (and the notebook kernels they start, which inherit this
+    # environment) do not oversubscribe the cores.
     for _name in (
         "TF_NUM_INTRAOP_THREADS",
+        "TF_NUM_INTEROP_THREADS",
         "OMP_NUM_THREADS",
         "OPENBLAS_NUM_THREADS",
         "MKL_NUM_THREADS",

@@ -25,6 +25,7 @@ def test_hypothesis_is_derandomized_in_ci():
 def test_workers_do_not_oversubscribe_the_cores():
     if os.environ.get("PYTEST_XDIST_WORKER"):
         assert os.environ["TF_NUM_INTRAOP_THREADS"] == "1"
+        assert os.environ["TF_NUM_INTEROP_THREADS"] == "1"
         assert os.environ["OMP_NUM_THREADS"] == "1"
 
 
