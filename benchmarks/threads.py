@@ -1,0 +1,135 @@
+"""Training tokens/s of the default char LM under TensorFlow thread and oneDNN settings.
+
+Issue 21 asks whether thread-pool or oneDNN settings make the zoo's GRU/LSTM
+train faster on a CPU. Each setting needs a fresh TensorFlow (its pools and
+oneDNN are fixed at start-up), so every measurement is one child process of this
+script: it builds `lm train`'s default model (GRU-512, embedding 64, vocabulary
+65) with `rnn_zoo.models.build_char_lm`, runs 3 untimed training steps on a
+batch of 64 x 100 and reports the median of the timed ones. The settings are
+run in turn, round after round, so a slow minute of the machine hits all of
+them; the table gives each setting's median over rounds and its ratio to
+TensorFlow's default (pools sized by TensorFlow, oneDNN on). The float32
+matmul peak is measured in the same run.
+
+Usage:
+    python benchmarks/threads.py [--rounds 2] [--steps 12] [--cell gru]
+        [--only "intra 2, inter 2"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+# name -> (intra-op threads, inter-op threads, TF_ENABLE_ONEDNN_OPTS); 0 = TF's choice
+SETTINGS = {
+    "TensorFlow default (oneDNN on)": (0, 0, "1"),
+    "intra 2, inter 2": (2, 2, "1"),
+    "intra 2, inter 1": (2, 1, "1"),
+    "intra 1, inter 1": (1, 1, "1"),
+    "intra 4, inter 2 (oversubscribed)": (4, 2, "1"),
+    "oneDNN off": (0, 0, "0"),
+}
+
+
+def child(intra: int, inter: int, steps: int, cell: str) -> float:
+    """Median training tokens/s of one step of the default model, this process."""
+    import tensorflow as tf
+
+    if intra:
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+    if inter:
+        tf.config.threading.set_inter_op_parallelism_threads(inter)
+    import keras
+
+    from rnn_zoo.models import build_char_lm
+
+    model = build_char_lm(65, cell=cell, units=512, embedding_dim=64, num_layers=1)
+    model.compile(
+        keras.optimizers.Adam(1e-3),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 65, (64, 100)).astype("int32")
+    y = rng.integers(0, 65, (64, 100)).astype("int32")
+    for _ in range(3):
+        model.train_on_batch(x, y)
+    seconds = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        model.train_on_batch(x, y)
+        seconds.append(time.perf_counter() - start)
+    return x.size / float(np.median(seconds))
+
+
+def run_child(setting: tuple[int, int, str], steps: int, cell: str) -> float:
+    intra, inter, onednn = setting
+    env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": onednn, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        env.pop(name, None)  # the setting alone decides
+    args = ["--child", str(intra), str(inter), "--steps", str(steps), "--cell", cell]
+    done = subprocess.run(
+        [sys.executable, __file__, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["tokens_per_s"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=12, help="timed steps each")
+    parser.add_argument("--cell", choices=("gru", "lstm"), default="gru")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="settings to run besides the default, by name prefix, separated by ;",
+    )
+    parser.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        rate = child(*args.child, steps=args.steps, cell=args.cell)
+        print(json.dumps({"tokens_per_s": rate}))
+        return 0
+
+    from throughput import matmul_peak_gflops
+
+    wanted = [part.strip() for part in args.only.split(";") if part.strip()]
+    settings = {
+        name: setting
+        for name, setting in SETTINGS.items()
+        if name.startswith("TensorFlow default")
+        or not wanted
+        or any(name.startswith(prefix) for prefix in wanted)
+    }
+    peak = matmul_peak_gflops()
+    rates: dict[str, list[float]] = {name: [] for name in settings}
+    for _ in range(args.rounds):
+        for name, setting in settings.items():
+            rates[name].append(run_child(setting, args.steps, args.cell))
+    base = float(np.median(rates["TensorFlow default (oneDNN on)"]))
+    print(
+        f"{args.cell}-512, embedding 64, batch 64 x seq 100; {os.cpu_count()} CPUs; "
+        f"float32 matmul peak {peak:.1f} GFLOP/s; {args.rounds} rounds x "
+        f"{args.steps} steps, median"
+    )
+    print("| setting | train tokens/s | each round | vs TensorFlow default |")
+    print("|---|---:|---|---:|")
+    for name, values in rates.items():
+        median = float(np.median(values))
+        rounds = ", ".join(f"{v:,.0f}" for v in values)
+        print(f"| {name} | {median:,.0f} | {rounds} | {median / base:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
