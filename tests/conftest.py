@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import sys
@@ -27,15 +28,48 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     ):
         os.environ.setdefault(_name, "1")
 
-# Grappler, TensorFlow's graph optimizer, runs on every traced function; on the
-# suite's tiny models it costs more than it saves (a tiny fit: 1.7 s -> 1.35 s
-# without it). The numbers a test compares are computed in the same process, so
-# they are unaffected; notebooks run in kernels and keep the default.
-# RNN_ZOO_TEST_GRAPPLER=1 turns it back on.
-if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
-    import tensorflow as tf
+#: The big third-party libraries the tests use. A process that runs tests imports
+#: them in `pytest_configure`, before pytest-cov starts its tracer in an xdist
+#: worker (at session start), so they load untraced (under the tracer they cost
+#: each worker seconds of collection); rnn_zoo's own modules are imported, and
+#: covered, later.
+PREIMPORTED = (
+    "tensorflow",
+    "keras",
+    "matplotlib.pyplot",
+    "pandas",
+    "scipy.stats",
+    "sklearn.linear_model",
+    "nbformat",
+    "nbclient",
+)
 
-    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+
+def runs_tests(config: pytest.Config) -> bool:
+    """False only in pytest-xdist's controller, which hands tests to workers."""
+    return hasattr(config, "workerinput") or not config.getoption("numprocesses", 0)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Import the big libraries and switch Grappler off, where tests run.
+
+    The xdist controller skips both: it runs no test, and its coverage tracer
+    is already on, so importing TensorFlow there would only delay the workers.
+    """
+    if not runs_tests(config):
+        return
+    importlib.import_module("matplotlib").use("Agg")  # no display in a test run
+    for module in PREIMPORTED:
+        importlib.import_module(module)
+    # Grappler, TensorFlow's graph optimizer, runs on every traced function; on
+    # the suite's tiny models it costs more than it saves (a tiny fit: 1.7 s ->
+    # 1.35 s without it). The numbers a test compares are computed in the same
+    # process, so they are unaffected; notebooks run in kernels and keep the
+    # default. RNN_ZOO_TEST_GRAPPLER=1 turns it back on.
+    if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
+        import tensorflow as tf
+
+        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
 
 
 # Hypothesis keeps its example database outside the source tree, and in CI it is

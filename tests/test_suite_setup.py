@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from pathlib import Path
 
 from hypothesis import configuration, settings
@@ -57,3 +58,15 @@ def test_slow_marks_notebook_runs_child_processes_and_resumes():
                 if spawns and not _marked_slow(node):
                     unmarked.append(f"{rel}::{node.name}")
     assert not unmarked, unmarked
+
+
+def test_test_processes_preimport_the_big_libraries_with_grappler_off():
+    """`pytest_configure` ran here: the libraries are loaded, Grappler is off."""
+    import tensorflow as tf
+
+    from tests.conftest import PREIMPORTED
+
+    assert [name for name in PREIMPORTED if name not in sys.modules] == []
+    if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
+        options = tf.config.optimizer.get_experimental_options()
+        assert options["disable_meta_optimizer"] is True
