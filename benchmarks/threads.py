@@ -1,8 +1,10 @@
-"""Training tokens/s of the default char LM under TensorFlow thread and oneDNN settings.
+"""Training tokens/s of the default char LM under thread, oneDNN and backend settings.
 
-Issue 21 asks whether thread-pool or oneDNN settings make the zoo's GRU/LSTM
-train faster on a CPU. Each setting needs a fresh TensorFlow (its pools and
-oneDNN are fixed at start-up), so every measurement is one child process of this
+Issue 21 asks whether thread-pool or oneDNN settings, or a Keras backend other
+than TensorFlow (JAX, PyTorch: the same `keras.layers.GRU`/`LSTM`, the same
+weights), make the zoo's GRU/LSTM train faster on a CPU. Each setting needs a
+fresh process (TensorFlow's pools and oneDNN, and Keras' backend, are fixed at
+start-up), so every measurement is one child process of this
 script: it builds `lm train`'s default model (GRU-512, embedding 64, vocabulary
 65) with `rnn_zoo.models.build_char_lm`, runs 3 untimed training steps on a
 batch of 64 x 100 and reports the median of the timed ones. The settings are
@@ -13,12 +15,13 @@ matmul peak is measured in the same run.
 
 Usage:
     python benchmarks/threads.py [--rounds 2] [--steps 12] [--cell gru]
-        [--only "intra 2, inter 2"]
+        [--only "intra 2, inter 2;Keras on"]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -27,26 +30,32 @@ import time
 
 import numpy as np
 
-# name -> (intra-op threads, inter-op threads, TF_ENABLE_ONEDNN_OPTS); 0 = TF's choice
+# name -> (intra-op threads, inter-op threads, TF_ENABLE_ONEDNN_OPTS, KERAS_BACKEND);
+# 0 = TensorFlow's choice. The JAX and PyTorch backends need
+# `pip install -r benchmarks/requirements.txt`; a backend not installed is skipped.
 SETTINGS = {
-    "TensorFlow default (oneDNN on)": (0, 0, "1"),
-    "intra 2, inter 2": (2, 2, "1"),
-    "intra 2, inter 1": (2, 1, "1"),
-    "intra 1, inter 1": (1, 1, "1"),
-    "intra 4, inter 2 (oversubscribed)": (4, 2, "1"),
-    "oneDNN off": (0, 0, "0"),
+    "TensorFlow default (oneDNN on)": (0, 0, "1", "tensorflow"),
+    "intra 2, inter 2": (2, 2, "1", "tensorflow"),
+    "intra 2, inter 1": (2, 1, "1", "tensorflow"),
+    "intra 1, inter 1": (1, 1, "1", "tensorflow"),
+    "intra 4, inter 2 (oversubscribed)": (4, 2, "1", "tensorflow"),
+    "oneDNN off": (0, 0, "0", "tensorflow"),
+    "Keras on JAX (jit, lax.scan)": (0, 0, "1", "jax"),
+    "Keras on PyTorch": (0, 0, "1", "torch"),
 }
 
 
 def child(intra: int, inter: int, steps: int, cell: str) -> float:
     """Median training tokens/s of one step of the default model, this process."""
-    import tensorflow as tf
-
-    if intra:
-        tf.config.threading.set_intra_op_parallelism_threads(intra)
-    if inter:
-        tf.config.threading.set_inter_op_parallelism_threads(inter)
     import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        if intra:
+            tf.config.threading.set_intra_op_parallelism_threads(intra)
+        if inter:
+            tf.config.threading.set_inter_op_parallelism_threads(inter)
 
     from rnn_zoo.models import build_char_lm
 
@@ -68,9 +77,15 @@ def child(intra: int, inter: int, steps: int, cell: str) -> float:
     return x.size / float(np.median(seconds))
 
 
-def run_child(setting: tuple[int, int, str], steps: int, cell: str) -> float:
-    intra, inter, onednn = setting
+def installed(backend: str) -> bool:
+    """Whether Keras' ``backend`` can be imported here."""
+    return importlib.util.find_spec(backend) is not None
+
+
+def run_child(setting: tuple[int, int, str, str], steps: int, cell: str) -> float:
+    intra, inter, onednn, backend = setting
     env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": onednn, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env["KERAS_BACKEND"] = backend
     for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         env.pop(name, None)  # the setting alone decides
     args = ["--child", str(intra), str(inter), "--steps", str(steps), "--cell", cell]
@@ -107,9 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = {
         name: setting
         for name, setting in SETTINGS.items()
-        if name.startswith("TensorFlow default")
-        or not wanted
-        or any(name.startswith(prefix) for prefix in wanted)
+        if (
+            name.startswith("TensorFlow default")
+            or not wanted
+            or any(name.startswith(prefix) for prefix in wanted)
+        )
+        and installed(setting[3])
     }
     peak = matmul_peak_gflops()
     rates: dict[str, list[float]] = {name: [] for name in settings}
