@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import sys
 from pathlib import Path
 
 from hypothesis import configuration, settings
@@ -60,13 +59,28 @@ def test_slow_marks_notebook_runs_child_processes_and_resumes():
     assert not unmarked, unmarked
 
 
-def test_test_processes_preimport_the_big_libraries_with_grappler_off():
-    """`pytest_configure` ran here: the libraries are loaded, Grappler is off."""
+def test_grappler_is_off_in_a_test_process():
+    """`pytest_configure` ran here (a process that runs tests)."""
     import tensorflow as tf
 
-    from tests.conftest import PREIMPORTED
-
-    assert [name for name in PREIMPORTED if name not in sys.modules] == []
     if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
         options = tf.config.optimizer.get_experimental_options()
         assert options["disable_meta_optimizer"] is True
+
+
+def test_only_the_xdist_controller_skips_the_big_imports():
+    """The controller (``-n 2``, no ``workerinput``) imports no TensorFlow."""
+    from types import SimpleNamespace
+
+    from tests.conftest import runs_tests
+
+    def config(numprocesses, **extra):
+        def getoption(name, default=None):
+            return {"numprocesses": numprocesses}.get(name, default)
+
+        return SimpleNamespace(getoption=getoption, **extra)
+
+    assert runs_tests(config(2)) is False  # the controller
+    assert runs_tests(config(2, workerinput={"workerid": "gw0"})) is True
+    assert runs_tests(config(0)) is True  # plain pytest
+    assert runs_tests(config(None)) is True  # no -n given
