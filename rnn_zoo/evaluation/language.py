@@ -77,7 +77,10 @@ def bits_per_char(
 
     Scores ``ids[1:]``, each given all the ids before it, with the state carried
     across chunks (see the module docstring for ``streams`` and ``warmup``).
-    Runs on the one-step model of `rnn_zoo.inference.generation.CharStepper`.
+    Runs on the one-step model of `rnn_zoo.inference.generation.CharStepper`
+    (TensorFlow), or on `rnn_zoo.inference.portable.PortableStepper` when Keras
+    runs on another backend (``lm train --backend jax``); both give the model's
+    own numbers.
 
     Args:
         model: A model built by `build_char_lm` (its output is logits).
@@ -107,16 +110,27 @@ def bits_per_char(
         >>> round(bits_per_char(model, np.array([1, 2, 3, 2, 1])), 6)  # log2(4)
         2.0
     """
-    import tensorflow as tf
+    import keras
 
-    from rnn_zoo.inference.generation import CharStepper
+    portable = keras.backend.backend() != "tensorflow"
+    if portable:  # e.g. `lm train --backend jax`
+        from rnn_zoo.inference.portable import PortableStepper
 
-    stepper = CharStepper.for_model(model)
+        stepper = PortableStepper.for_model(model)
+    else:
+        from rnn_zoo.inference.generation import CharStepper
+
+        stepper = CharStepper.for_model(model)
     ids = _check_ids(ids, "ids", stepper.vocab_size)
     streams = check_int(streams, "streams", minimum=1)
     warmup = check_int(warmup, "warmup", minimum=0)
     chunk_length = check_int(chunk_length, "chunk_length", minimum=1)
     inputs, targets, weights = _stream_layout(ids, streams, warmup)
+    if portable:
+        total = _portable_nll(stepper, inputs, targets, weights, chunk_length)
+        return total / (len(ids) - 1) * _LOG2_E
+    import tensorflow as tf
+
     states = stepper.initial_state(len(inputs))
     total = 0.0
     for start in range(0, inputs.shape[1], chunk_length):
@@ -127,6 +141,30 @@ def bits_per_char(
         )
         total += float(tf.reduce_sum(nll * weights[:, window]))
     return total / (len(ids) - 1) * _LOG2_E
+
+
+def _portable_nll(stepper, inputs, targets, weights, chunk_length: int) -> float:
+    """`bits_per_char`'s summed NLL in nats on any Keras backend (NumPy softmax).
+
+    The last chunk is padded to ``chunk_length`` (weight 0), so the stepper
+    compiles for one shape.
+    """
+    rows, steps = inputs.shape
+    padded = -steps % chunk_length
+    inputs, targets, weights = (
+        np.pad(array, ((0, 0), (0, padded))) for array in (inputs, targets, weights)
+    )
+    states = stepper.initial_state(rows)
+    total = 0.0
+    for start in range(0, steps, chunk_length):
+        window = slice(start, start + chunk_length)
+        logits, states = stepper.run(inputs[:, window], states)
+        logits = logits.astype(np.float64)
+        top = logits.max(axis=-1, keepdims=True)
+        log_norm = top[..., 0] + np.log(np.exp(logits - top).sum(axis=-1))
+        picked = np.take_along_axis(logits, targets[:, window, None], axis=-1)[..., 0]
+        total += float(((log_norm - picked) * weights[:, window]).sum())
+    return total
 
 
 def _stream_layout(

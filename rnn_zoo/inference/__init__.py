@@ -3,6 +3,8 @@
 - ``generation``: `generate_text`, `CharGenerator` (one compiled sampling loop,
   many streams), `CharStepper` (one step at a time), `generate_by_rereading`
   (the O(n^2) way, kept to measure against).
+- ``portable``: `PortableStepper`, the same block-of-tokens loop on any Keras
+  backend (scores a model trained with Keras on JAX).
 - ``decoding``: `greedy_decode`, `beam_search_decode`, `sequence_log_prob` for
   the seq2seq models of `rnn_zoo.models.build_seq2seq`.
 
@@ -24,6 +26,7 @@ _LAZY: dict[str, str | None] = {
     "CharStepper": "generation",
     "generate_by_rereading": "generation",
     "reserved_ids": "generation",
+    "PortableStepper": "portable",
     "Decoded": "decoding",
     "greedy_decode": "decoding",
     "beam_search_decode": "decoding",

@@ -49,6 +49,7 @@ import tensorflow as tf
 
 from rnn_zoo._validation import check_float, check_int, check_type, error_message
 from rnn_zoo.inference._cell_steps import cell_step, project_inputs, supported
+from rnn_zoo.inference.portable import char_lm_layers
 from rnn_zoo.preprocessing.text import CharTokenizer
 
 __all__ = [
@@ -63,33 +64,6 @@ _CHUNK = 256  # tokens sampled per compiled call of `CharGenerator._chunk`
 # ... fewer for many streams, so that a chunk's noise stays within 16 MiB
 _NOISE_VALUES = 2**22
 _PROMPT_CHUNK = 64  # prompt tokens read per compiled call of `CharGenerator._read`
-
-_LAYERS_HINT = (
-    "a model built by `build_char_lm` (layers 'embedding', 'rnn_0', 'rnn_1', ..., "
-    "'logits')"
-)
-
-
-def _char_lm_layers(model: Any) -> tuple[Any, list[Any], Any]:
-    """The embedding, recurrent layers and logits layer of a char LM, or raise."""
-    check_type(model, "model", keras.Model, "a keras.Model")
-    names = {layer.name for layer in model.layers}
-    recurrent = []
-    while f"rnn_{len(recurrent)}" in names:
-        recurrent.append(model.get_layer(f"rnn_{len(recurrent)}"))
-    if not recurrent or not {"embedding", "logits"} <= names:
-        raise ValueError(error_message("model", _LAYERS_HINT, model))
-    for layer in recurrent:
-        if not hasattr(layer, "cell"):
-            raise ValueError(
-                error_message(
-                    "model",
-                    _LAYERS_HINT + " whose recurrent layers are LSTM, GRU or SimpleRNN",
-                    model,
-                )
-            )
-    return model.get_layer("embedding"), recurrent, model.get_layer("logits")
-
 
 _STEPPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -136,7 +110,7 @@ class CharStepper:
     """
 
     def __init__(self, model: keras.Model):
-        self.embedding, self.recurrent, self.logits = _char_lm_layers(model)
+        self.embedding, self.recurrent, self.logits = char_lm_layers(model)
         self.cells = [layer.cell for layer in self.recurrent]
         self._layout = []  # number of flat state tensors per cell
         self.state_sizes: list[int] = []

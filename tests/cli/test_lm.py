@@ -40,7 +40,7 @@ def _run(*args, env=None):
         text=True,
         cwd=ROOT,
         timeout=600,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
     )
 
 
@@ -184,11 +184,62 @@ def test_bad_corpora_are_one_line_exit_2(tmp_path, capsys):
         (["--epochs", "0"], "--epochs must be >= 1"),
         (["--learning-rate", "-1"], "--learning-rate must be > 0"),
         (["--seq-len", "0"], "--seq-len must be >= 1"),
+        (
+            ["--backend", "jax", "--strategy", "multiworker"],
+            "--backend jax trains on one machine; --strategy multiworker needs "
+            "--backend tensorflow",
+        ),
+        # this process imported Keras on TensorFlow (a fresh `python -m` has not)
+        (["--backend", "jax"], "Keras already runs on tensorflow in this process"),
     ],
 )
 def test_bad_train_options(options, problem, tmp_path, capsys):
     assert main(["lm", "train", "--out", str(tmp_path / "o"), *options]) == 2
     assert problem in _one_error_line(capsys, "train")
+
+
+def test_backend_jax_needs_jax_installed(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "jax" else find_spec(name, *a),
+    )
+    assert main(["lm", "train", "--out", str(tmp_path / "o"), "--backend", "jax"]) == 2
+    line = _one_error_line(capsys, "train")
+    assert "--backend jax needs JAX, which is not installed: pip install" in line
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lm", "train", "--out", str(tmp_path / "o"), "--backend", "torch"])
+    assert exit_info.value.code == 2
+    assert "(choose from 'tensorflow', 'jax')" in capsys.readouterr().err
+
+
+def test_train_with_jax_backend(corpus, tmp_path):
+    """Keras on JAX trains and scores; TensorFlow loads the bundle, same score."""
+    import json
+
+    from rnn_zoo.evaluation.language import bits_per_char
+    from rnn_zoo.preprocessing.char_data import prepare_char_corpus
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
+
+    out = tmp_path / "lm"
+    args = ["train", "--corpus", str(corpus), "--epochs", "2", "--out", str(out)]
+    # KERAS_BACKEND in the environment does not choose; --backend does
+    train = _run(*args, *TINY, "--backend", "jax", env={"KERAS_BACKEND": "torch"})
+    assert train.returncode == 0, train.stderr
+    assert "Traceback" not in train.stderr
+    assert train.stderr.count("validation bits/char: ") == 3  # baselines + 2 epochs
+    config = json.loads((out / "config.json").read_text())["config"]
+    assert config["backend"] == "jax" and config["epoch"] in (1, 2)
+    printed = float(train.stdout.split("validation bits/char ")[1].split()[0])
+    bundle = load_lm_bundle(out)  # here, on TensorFlow
+    ids = prepare_char_corpus(corpus.read_text()).validation_ids
+    score = bits_per_char(bundle.model, ids)
+    assert abs(score - printed) <= 5e-4 + 1e-5  # printed with 3 decimals
+    assert abs(score - config["validation_bits_per_char"]) < 1e-5
+    assert score < config["baselines_bits_per_char"]["uniform"]  # it learned
 
 
 def test_out_is_a_file(corpus, tmp_path, capsys):

@@ -1,0 +1,54 @@
+"""Outputs and gradients of saved models under Keras on JAX (test_jax_backend.py).
+
+Run as ``python -m tests.training.jax_child CASES.npz RESULTS.npz`` (the test sets
+``KERAS_BACKEND=jax``). For each case ``k`` in ``CASES.npz`` it loads the model
+``model_k`` (a ``.keras`` path) and computes, on ``x_k`` with cotangent ``cot_k``,
+the outputs and the gradients of ``sum(outputs * cot)`` with respect to the
+trainable weights (in ``model.trainable_weights`` order) and, for float inputs,
+the inputs. ``RESULTS.npz`` holds ``out_k``, ``grad_k_i`` and ``dx_k``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import keras
+import numpy as np
+
+
+def outputs_and_gradients(model, x, cot):
+    """``(outputs, weight gradients, input gradient or None)`` under JAX."""
+    import jax
+
+    trainable = [v.value for v in model.trainable_variables]
+    frozen = [v.value for v in model.non_trainable_variables]
+
+    def objective(weights, inputs):
+        out, _ = model.stateless_call(weights, frozen, inputs, training=False)
+        return (out * cot).sum(), out
+
+    floating = np.issubdtype(x.dtype, np.floating)
+    argnums = (0, 1) if floating else 0
+    grads, out = jax.grad(objective, argnums=argnums, has_aux=True)(trainable, x)
+    weight_grads, dx = grads if floating else (grads, None)
+    return np.asarray(out), [np.asarray(g) for g in weight_grads], dx
+
+
+def main(cases_path: str, results_path: str) -> None:
+    assert keras.backend.backend() == "jax", keras.backend.backend()
+    cases = np.load(cases_path)
+    results = {}
+    for k in range(int(cases["count"])):
+        model = keras.saving.load_model(str(cases[f"model_{k}"]))
+        out, grads, dx = outputs_and_gradients(
+            model, cases[f"x_{k}"], cases[f"cot_{k}"]
+        )
+        results[f"out_{k}"] = out
+        results.update({f"grad_{k}_{i}": g for i, g in enumerate(grads)})
+        if dx is not None:
+            results[f"dx_{k}"] = np.asarray(dx)
+    np.savez(results_path, **results)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
