@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import random
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -50,12 +51,39 @@ def runs_tests(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput") or not config.getoption("numprocesses", 0)
 
 
+class DoctestTempFolders:
+    """Each doctest's ``tempfile.mkdtemp()`` folders go in one folder, removed after.
+
+    The examples in docstrings create folders with ``tempfile.mkdtemp()`` (what a
+    reader would type) and leave them; without this every run of the suite left
+    about twenty in the system's temporary folder. A plugin (registered in
+    `pytest_configure`) rather than a fixture, because a fixture of this file does
+    not reach the doctests in ``rnn_zoo/``.
+    """
+
+    def __init__(self) -> None:
+        self.saved: str | None = None
+        self.folder: str | None = None
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if type(item).__name__ == "DoctestItem":
+            self.saved, self.folder = tempfile.tempdir, tempfile.mkdtemp("-doctest")
+            tempfile.tempdir = self.folder
+
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        if self.folder is not None:
+            tempfile.tempdir = self.saved
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Import the big libraries and switch Grappler off, where tests run.
 
     The xdist controller skips both: it runs no test, and its coverage tracer
     is already on, so importing TensorFlow there would only delay the workers.
     """
+    config.pluginmanager.register(DoctestTempFolders(), "rnn_zoo-doctest-temp")
     if not runs_tests(config):
         return
     importlib.import_module("matplotlib").use("Agg")  # no display in a test run

@@ -84,3 +84,23 @@ def test_only_the_xdist_controller_skips_the_big_imports():
     assert runs_tests(config(2, workerinput={"workerid": "gw0"})) is True
     assert runs_tests(config(0)) is True  # plain pytest
     assert runs_tests(config(None)) is True  # no -n given
+
+
+def test_doctest_temp_folders_are_removed(pytestconfig):
+    import tempfile
+
+    from tests.conftest import DoctestTempFolders
+
+    assert pytestconfig.pluginmanager.get_plugin("rnn_zoo-doctest-temp") is not None
+
+    class DoctestItem:  # what the plugin recognises a doctest by
+        pass
+
+    plugin, item, before = DoctestTempFolders(), DoctestItem(), tempfile.gettempdir()
+    plugin.pytest_runtest_setup(item)
+    made = Path(tempfile.mkdtemp())  # as a docstring example does
+    assert made.parent == Path(plugin.folder) and made.is_dir()
+    plugin.pytest_runtest_teardown(item)
+    assert not made.exists() and tempfile.gettempdir() == before
+    plugin.pytest_runtest_setup(object())  # not a doctest: left alone
+    assert plugin.folder is None and tempfile.gettempdir() == before

@@ -16,6 +16,11 @@ folder, with TensorBoard logs in ``--out/run/logs``: the command prints the
 budget. Progress goes to stderr; the final summary line, with the score of the
 bundle as loaded back from disk, to stdout.
 
+``--backend jax`` trains with Keras on JAX (faster on a CPU, README: "Keras on
+another backend"; JAX must be installed): the same model, loop and bundle, which
+``lm generate`` loads on TensorFlow. ``KERAS_BACKEND`` does not choose: ``lm
+train`` sets it from ``--backend`` (default ``tensorflow``) before Keras loads.
+
 ``--strategy multiworker`` trains on several machines: run the same command on
 each, with ``TF_CONFIG`` naming the cluster and that machine's task
 (`rnn_zoo.training.multiworker`). ``--batch-size`` is the global batch (split
