@@ -13,6 +13,11 @@ budget (``--minutes``, default 10; Adam with clipnorm 1, ``rnn_zoo.fit`` +
   re-reading the last 100 characters for every new one (`generate_by_rereading`),
   and with ``--reread-full`` the whole growing prefix.
 
+A configuration whose ``backend`` is not TensorFlow (``jax``: `lm train --backend
+jax`) trains in a child process with ``KERAS_BACKEND`` set (``--child``), which
+hands back its weights; they are loaded into the same model here and scored and
+timed like every other configuration.
+
 Configurations: ``default`` (rnn_zoo's: GRU-512, embedding 64, lr 3e-3, sequence
 100, batch 64) and ``tf-tutorial`` (the TensorFlow text-generation tutorial's:
 embedding 256, GRU-1024, sequence 100, batch 64, Adam lr 1e-3), plus any of
@@ -28,9 +33,12 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +46,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 from throughput import matmul_peak_gflops  # noqa: E402
 
 from rnn_zoo.datasets import load_shakespeare  # noqa: E402
@@ -54,7 +63,7 @@ from rnn_zoo.training.callbacks import TimeBudget, WallClockDecay  # noqa: E402
 
 BASE = {"cell": "gru", "units": 512, "embedding_dim": 64, "learning_rate": 3e-3}
 BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1, "decay": None}
-BASE |= {"stateful": False, "policy": None}
+BASE |= {"stateful": False, "policy": None, "backend": "tensorflow"}
 SWEEP = {
     "default": BASE,
     "tf-tutorial": {**BASE, "units": 1024, "embedding_dim": 256, "learning_rate": 1e-3},
@@ -77,8 +86,44 @@ SWEEP = {
     "gru-2x320": {**BASE, "units": 320, "layers": 2},
     "gru-512-batch128-lr4.2e-3": {**BASE, "batch_size": 128, "learning_rate": 4.2e-3},
     "bf16": {**BASE, "policy": "mixed_bfloat16"},
+    # the default model trained by Keras on JAX (`lm train --backend jax`)
+    "jax": {**BASE, "backend": "jax"},
 }
 PROMPT = "ROMEO:"
+
+
+def train_in_child(name: str, corpus, minutes: float, seed: int, folder: Path):
+    """Train ``SWEEP[name]`` on its backend in a child process; load it here.
+
+    Returns (model, steps, seconds) like `train`; the child's weights go through
+    an ``.npz`` file (the layouts are the same on every backend).
+    """
+    config = SWEEP[name]
+    weights = folder / f"{name}-{seed}.npz"
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", name, "--minutes", str(minutes)]
+        + ["--seeds", str(seed), "--weights", str(weights)],
+        env={**os.environ, "KERAS_BACKEND": config["backend"]},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"{name} failed on {config['backend']}:\n{child.stderr}")
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    model = _build(config, corpus.tokenizer.vocab_size)
+    with np.load(weights) as saved:
+        model.set_weights([saved[f"w{i}"] for i in range(len(saved.files))])
+    return model, report["steps"], report["seconds"]
+
+
+def child_main(args, corpus) -> int:
+    """``--child NAME``: train on this process's backend, save the weights."""
+    model, steps, seconds = train(SWEEP[args.child], corpus, args.minutes, args.seed)
+    np.savez(args.weights, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
+    backend = keras.backend.backend()
+    print(json.dumps({"steps": steps, "seconds": seconds, "backend": backend}))
+    return 0
 
 
 def _build(config: dict, vocab_size: int, *, stateful: bool = False):
@@ -216,7 +261,12 @@ def main(argv=None) -> int:
         action="store_true",
         help="also time re-reading the whole growing prefix (slow: quadratic)",
     )
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # train_in_child
+    parser.add_argument("--weights", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        args.seed = int(args.seeds)
+        return child_main(args, prepare_char_corpus(load_shakespeare()))
     names = args.configs.split(",")
     unknown = [n for n in names if n not in SWEEP]
     if unknown:
@@ -243,7 +293,13 @@ def main(argv=None) -> int:
     args.seed = seeds[0]
     for name, seed in [(name, seed) for name in names for seed in seeds]:
         config = SWEEP[name]
-        model, steps, seconds = train(config, corpus, args.minutes, seed)
+        if config["backend"] != keras.backend.backend():
+            with tempfile.TemporaryDirectory() as folder:
+                model, steps, seconds = train_in_child(
+                    name, corpus, args.minutes, seed, Path(folder)
+                )
+        else:
+            model, steps, seconds = train(config, corpus, args.minutes, seed)
         bpc = bits_per_char(model, corpus.validation_ids)
         speed = generation_speed(model, tokenizer)
         ratio = (1 / speed[4000]) / (1 / speed[1000])
@@ -260,10 +316,11 @@ def main(argv=None) -> int:
 
     print(
         "| config | cell | layers x units | emb | lr | lr decay | seq | batch | "
-        "stateful | dtype | minutes | steps | tokens/s | validation bits/char | "
+        "stateful | dtype | backend | minutes | steps | tokens/s | "
+        "validation bits/char | "
         "vs first | gen chars/s (1k) | gen chars/s (4k) | 4k/1k per char |"
     )
-    print("|" + "---|" * 18)
+    print("|" + "---|" * 19)
     first_bpc = rows[0][4]
     for name, c, minutes, steps, bpc, speed, ratio in rows:
         tokens = steps * c["seq_len"] * c["batch_size"] / (minutes * 60)
@@ -271,7 +328,8 @@ def main(argv=None) -> int:
             f"| {name} | {c['cell']} | {c['layers']} x {c['units']} | "
             f"{c['embedding_dim']} | {c['learning_rate']:g} | {c['decay'] or '-'} | "
             f"{c['seq_len']} | {c['batch_size']} | {'yes' if c['stateful'] else '-'} | "
-            f"{c['policy'] or 'float32'} | {minutes:.1f} | {steps} | {tokens:,.0f} | "
+            f"{c['policy'] or 'float32'} | {c['backend']} | {minutes:.1f} | "
+            f"{steps} | {tokens:,.0f} | "
             f"{bpc:.3f} | {bpc - first_bpc:+.3f} | {speed[1000]:,.0f} | "
             f"{speed[4000]:,.0f} | {ratio:.2f} |"
         )

@@ -98,6 +98,59 @@ def pytest_configure(config: pytest.Config) -> None:
         import tensorflow as tf
 
         tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+        os.environ["IPYTHONDIR"] = kernel_profile(tempfile.mkdtemp("-ipython"))
+        config.stash[KERNEL_FOLDER] = os.environ["IPYTHONDIR"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the kernels' IPython folder `pytest_configure` made."""
+    folder = config.stash.get(KERNEL_FOLDER, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+KERNEL_FOLDER = pytest.StashKey[str]()
+
+
+#: The notebook kernels' start-up file (see `kernel_profile`).
+KERNEL_STARTUP = """\
+import sys
+
+_rnn_zoo_grappler = []
+
+
+def _rnn_zoo_grappler_off(*_):
+    # after the cell that imported TensorFlow (setup_notebook), once
+    if "tensorflow" in sys.modules and not _rnn_zoo_grappler:
+        options = {"disable_meta_optimizer": True}
+        sys.modules["tensorflow"].config.optimizer.set_experimental_options(options)
+        _rnn_zoo_grappler.append("off")
+
+
+get_ipython().events.register("post_run_cell", _rnn_zoo_grappler_off)
+"""
+
+
+def kernel_profile(folder: str) -> str:
+    """An IPython folder whose start-up file turns Grappler off in test kernels.
+
+    The notebooks the tests run (and the exercise notebooks the grader tests
+    run) train many tiny models at their quick sizes, each traced once: there
+    Grappler costs more than it saves, as in the test processes (notebook 05's
+    quick run: 59 s -> 46 s). The kernels inherit ``IPYTHONDIR``; the start-up
+    file waits for the notebook's own TensorFlow import (a notebook without
+    TensorFlow does not pay for one). ``make tutorials`` keeps the default.
+
+    Args:
+        folder: An empty folder to use as ``IPYTHONDIR``.
+
+    Returns:
+        ``folder``.
+    """
+    startup = Path(folder) / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-rnn-zoo-tests.py").write_text(KERNEL_STARTUP)
+    return folder
 
 
 # Hypothesis keeps its example database outside the source tree, and in CI it is

@@ -104,3 +104,27 @@ def test_doctest_temp_folders_are_removed(pytestconfig):
     assert not made.exists() and tempfile.gettempdir() == before
     plugin.pytest_runtest_setup(object())  # not a doctest: left alone
     assert plugin.folder is None and tempfile.gettempdir() == before
+
+
+def test_notebook_kernels_turn_grappler_off_after_the_tensorflow_import():
+    from types import SimpleNamespace
+
+    import tensorflow as tf
+
+    from tests.conftest import KERNEL_STARTUP
+
+    if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
+        folder = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "startup"
+        assert (folder / "00-rnn-zoo-tests.py").read_text() == KERNEL_STARTUP
+    registered = []
+    events = SimpleNamespace(register=lambda *args: registered.append(args))
+    exec(KERNEL_STARTUP, {"get_ipython": lambda: SimpleNamespace(events=events)})
+    ((event, callback),) = registered
+    assert event == "post_run_cell"
+    options = tf.config.optimizer.get_experimental_options()
+    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": False})
+    try:
+        callback(None)
+        assert tf.config.optimizer.get_experimental_options()["disable_meta_optimizer"]
+    finally:
+        tf.config.optimizer.set_experimental_options(options)
