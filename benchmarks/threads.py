@@ -2,7 +2,9 @@
 
 Issue 21 asks whether thread-pool or oneDNN settings, or a Keras backend other
 than TensorFlow (JAX, PyTorch: the same `keras.layers.GRU`/`LSTM`, the same
-weights), make the zoo's GRU/LSTM train faster on a CPU. Each setting needs a
+weights), make the zoo's GRU/LSTM train faster on a CPU, and how that compares
+with PyTorch's own ``nn.GRU`` / ``nn.LSTM`` (the ``torch.nn`` row: the same
+shapes and Adam, `throughput.torch_train_step`). Each setting needs a
 fresh process (TensorFlow's pools and oneDNN, and Keras' backend, are fixed at
 start-up), so every measurement is one child process of this
 script: it builds `lm train`'s default model (GRU-512, embedding 64, vocabulary
@@ -42,11 +44,34 @@ SETTINGS = {
     "oneDNN off": (0, 0, "0", "tensorflow"),
     "Keras on JAX (jit, lax.scan)": (0, 0, "1", "jax"),
     "Keras on PyTorch": (0, 0, "1", "torch"),
+    # not Keras: PyTorch's own nn.GRU / nn.LSTM (oneDNN's fused cells), the same
+    # shapes and Adam (benchmarks/throughput.py's torch model), the goal to beat
+    "torch.nn (PyTorch's own cells)": (0, 0, "1", "torch.nn"),
 }
 
 
-def child(intra: int, inter: int, steps: int, cell: str) -> float:
+def _median_rate(step, tokens: int, steps: int) -> float:
+    """``tokens`` / the median seconds of ``steps`` calls of ``step`` (3 untimed)."""
+    for _ in range(3):
+        step()
+    seconds = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        seconds.append(time.perf_counter() - start)
+    return tokens / float(np.median(seconds))
+
+
+def child(intra: int, inter: int, steps: int, cell: str, torch_nn: bool) -> float:
     """Median training tokens/s of one step of the default model, this process."""
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 65, (64, 100)).astype("int32")
+    y = rng.integers(0, 65, (64, 100)).astype("int32")
+    if torch_nn:
+        from throughput import torch_train_step
+
+        step = torch_train_step(cell, 65, 64, 512, 1, x, y)
+        return _median_rate(step, x.size, steps)
     import keras
 
     if keras.backend.backend() == "tensorflow":
@@ -64,31 +89,22 @@ def child(intra: int, inter: int, steps: int, cell: str) -> float:
         keras.optimizers.Adam(1e-3),
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 65, (64, 100)).astype("int32")
-    y = rng.integers(0, 65, (64, 100)).astype("int32")
-    for _ in range(3):
-        model.train_on_batch(x, y)
-    seconds = []
-    for _ in range(steps):
-        start = time.perf_counter()
-        model.train_on_batch(x, y)
-        seconds.append(time.perf_counter() - start)
-    return x.size / float(np.median(seconds))
+    return _median_rate(lambda: model.train_on_batch(x, y), x.size, steps)
 
 
 def installed(backend: str) -> bool:
-    """Whether Keras' ``backend`` can be imported here."""
-    return importlib.util.find_spec(backend) is not None
+    """Whether Keras' ``backend`` (or ``torch.nn``: PyTorch) can be imported here."""
+    return importlib.util.find_spec(backend.split(".")[0]) is not None
 
 
 def run_child(setting: tuple[int, int, str, str], steps: int, cell: str) -> float:
     intra, inter, onednn, backend = setting
     env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": onednn, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    env["KERAS_BACKEND"] = backend
+    env["KERAS_BACKEND"] = "tensorflow" if backend == "torch.nn" else backend
     for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         env.pop(name, None)  # the setting alone decides
     args = ["--child", str(intra), str(inter), "--steps", str(steps), "--cell", cell]
+    args += ["--torch-nn"] if backend == "torch.nn" else []
     done = subprocess.run(
         [sys.executable, __file__, *args],
         capture_output=True,
@@ -110,9 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         help="settings to run besides the default, by name prefix, separated by ;",
     )
     parser.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--torch-nn", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        rate = child(*args.child, steps=args.steps, cell=args.cell)
+        rate = child(*args.child, args.steps, args.cell, args.torch_nn)
         print(json.dumps({"tokens_per_s": rate}))
         return 0
 

@@ -197,7 +197,8 @@ class TimeBudget(keras.callbacks.Callback):
         self._start = time.perf_counter()
         self.stopped = False
         self.elapsed = 0.0
-        strategy = self.model.distribute_strategy
+        # TensorFlow models only (Keras on JAX has no `distribute_strategy`)
+        strategy = getattr(self.model, "distribute_strategy", None)
         self._strategy = strategy if is_multi_worker(strategy) else None
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:

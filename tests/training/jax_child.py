@@ -5,7 +5,9 @@ Run as ``python -m tests.training.jax_child CASES.npz RESULTS.npz`` (the test se
 ``model_k`` (a ``.keras`` path) and computes, on ``x_k`` with cotangent ``cot_k``,
 the outputs and the gradients of ``sum(outputs * cot)`` with respect to the
 trainable weights (in ``model.trainable_weights`` order) and, for float inputs,
-the inputs. ``RESULTS.npz`` holds ``out_k``, ``grad_k_i`` and ``dx_k``.
+the inputs. ``RESULTS.npz`` holds ``out_k``, ``grad_k_i`` and ``dx_k``, and
+``budget_epochs``: the epochs `rnn_zoo.fit` ran with ``lm train --minutes``'s
+callbacks (`TimeBudget` spent after the first batch, `BudgetProgbar`).
 """
 
 from __future__ import annotations
@@ -47,7 +49,22 @@ def main(cases_path: str, results_path: str) -> None:
         results.update({f"grad_{k}_{i}": g for i, g in enumerate(grads)})
         if dx is not None:
             results[f"dx_{k}"] = np.asarray(dx)
+    results["budget_epochs"] = budget_epochs(cases["x_0"], cases["cot_0"])
     np.savez(results_path, **results)
+
+
+def budget_epochs(x, y) -> int:
+    """Epochs `rnn_zoo.fit` runs on JAX when the time budget is spent at once."""
+    from rnn_zoo.training import fit
+    from rnn_zoo.training.callbacks import BudgetProgbar, TimeBudget
+
+    inputs = keras.Input(x.shape[1:])
+    model = keras.Model(
+        inputs, keras.layers.GRU(y.shape[-1], return_sequences=True)(inputs)
+    )
+    budget = [TimeBudget(seconds=1e-9), BudgetProgbar(1e-9)]
+    history = fit(model, (x, y), epochs=3, loss="mse", callbacks=budget, verbose=0)
+    return len(history.epoch)
 
 
 if __name__ == "__main__":

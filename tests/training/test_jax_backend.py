@@ -94,6 +94,8 @@ def test_jax_outputs_and_gradients_equal_tensorflow(tmp_path, rng):
     )
     assert child.returncode == 0, child.stderr
     results = np.load(tmp_path / "results.npz")
+    # `lm train --minutes`'s callbacks: the budget ends training after epoch 1
+    assert int(results["budget_epochs"]) == 1
     for k, (name, model, x) in enumerate(cases):
         out, grads = expected[k]
         # the precondition: outputs and gradients that are not all zero
