@@ -49,7 +49,7 @@ import tensorflow as tf
 
 from rnn_zoo._validation import check_float, check_int, check_type, error_message
 from rnn_zoo.inference._cell_steps import cell_step, project_inputs, supported
-from rnn_zoo.inference.portable import char_lm_layers
+from rnn_zoo.inference.portable import OnePerModel, char_lm_layers
 from rnn_zoo.preprocessing.text import CharTokenizer
 
 __all__ = [
@@ -65,10 +65,8 @@ _CHUNK = 256  # tokens sampled per compiled call of `CharGenerator._chunk`
 _NOISE_VALUES = 2**22
 _PROMPT_CHUNK = 64  # prompt tokens read per compiled call of `CharGenerator._read`
 
-_STEPPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-
-class CharStepper:
+class CharStepper(OnePerModel):
     """One-step inference model rebuilt from a char LM's named layers.
 
     ``step`` feeds one token per row and returns the next-token logits and the new
@@ -127,49 +125,9 @@ class CharStepper:
             supported(cell) for cell in self.cells
         )
 
-    @classmethod
-    def for_model(cls, model: keras.Model) -> CharStepper:
-        """The cached `CharStepper` of ``model`` (built on first use).
-
-        Reusing one stepper reuses its traced graphs.
-
-        Args:
-            model: A model built by `build_char_lm`.
-
-        Returns:
-            The model's `CharStepper`.
-
-        Raises:
-            TypeError, ValueError: As the constructor.
-
-        Example:
-            >>> from rnn_zoo.models import build_char_lm
-            >>> model = build_char_lm(5, units=3)
-            >>> CharStepper.for_model(model) is CharStepper.for_model(model)
-            True
-        """
-        stepper = _STEPPERS.get(model) if isinstance(model, keras.Model) else None
-        if stepper is None:
-            stepper = _STEPPERS[model] = cls(model)
-        return stepper
-
-    def initial_state(self, batch_size: int) -> list[tf.Tensor]:
-        """Zero states (the model's own start) for ``batch_size`` rows.
-
-        Args:
-            batch_size: Number of rows (positive int).
-
-        Returns:
-            List of float32 tensors ``(batch_size, size)``, one per `state_sizes`.
-
-        Example:
-            >>> from rnn_zoo.models import build_char_lm
-            >>> stepper = CharStepper(build_char_lm(5, units=3, cell="gru"))
-            >>> [tuple(s.shape) for s in stepper.initial_state(4)]
-            [(4, 3)]
-        """
-        batch_size = check_int(batch_size, "batch_size", minimum=1)
-        return [tf.zeros((batch_size, size)) for size in self.state_sizes]
+    @staticmethod
+    def _zeros(shape: tuple[int, int]) -> tf.Tensor:  # for `initial_state`
+        return tf.zeros(shape)
 
     def input_table(self) -> tf.Tensor | None:
         """The first layer's input projection of every token id, or None.

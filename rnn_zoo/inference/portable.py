@@ -42,7 +42,8 @@ _LAYERS_HINT = (
     "'logits')"
 )
 
-_STEPPERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: class -> {model: its stepper}, kept while the model lives
+_STEPPERS: dict[type, weakref.WeakKeyDictionary] = {}
 
 
 def char_lm_layers(model: Any) -> tuple[Any, list[Any], Any]:
@@ -89,21 +90,77 @@ def _state_sizes(cell: Any) -> list[int]:
     return [int(s) for s in (sizes if isinstance(sizes, list | tuple) else [sizes])]
 
 
-class PortableStepper:
+class OnePerModel:
+    """What `PortableStepper` and `rnn_zoo.inference.generation.CharStepper`
+    share: `for_model` (one stepper per model) and `initial_state`."""
+
+    @classmethod
+    def for_model(cls, model: keras.Model):
+        """The cached stepper of this class for ``model`` (built on first use).
+
+        Reusing one stepper reuses its traced or compiled functions.
+
+        Args:
+            model: A model built by `build_char_lm`.
+
+        Returns:
+            The model's stepper of this class.
+
+        Raises:
+            TypeError, ValueError: As the constructor.
+
+        Example:
+            >>> from rnn_zoo.models import build_char_lm
+            >>> model = build_char_lm(5, units=3)
+            >>> PortableStepper.for_model(model) is PortableStepper.for_model(model)
+            True
+        """
+        cache = _STEPPERS.setdefault(cls, weakref.WeakKeyDictionary())
+        stepper = cache.get(model) if isinstance(model, keras.Model) else None
+        if stepper is None:
+            stepper = cache[model] = cls(model)
+        return stepper
+
+    #: The widths of the flat state tensors (set by the constructor).
+    state_sizes: list[int]
+
+    @staticmethod
+    def _zeros(shape: tuple[int, int]) -> Any:
+        return np.zeros(shape, np.float32)
+
+    def initial_state(self, batch_size: int) -> list[Any]:
+        """Zero states (the model's own start) for ``batch_size`` rows.
+
+        Args:
+            batch_size: Number of rows (positive int).
+
+        Returns:
+            List of float32 arrays ``(batch_size, size)``, one per `state_sizes`
+            (TensorFlow tensors for `CharStepper`, NumPy for `PortableStepper`).
+
+        Raises:
+            ValueError: If ``batch_size`` is not a positive integer.
+
+        Example:
+            >>> from rnn_zoo.models import build_char_lm
+            >>> stepper = PortableStepper(build_char_lm(5, units=3, cell="lstm"))
+            >>> [tuple(s.shape) for s in stepper.initial_state(4)]
+            [(4, 3), (4, 3)]
+        """
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        return [self._zeros((batch_size, size)) for size in self.state_sizes]
+
+
+class PortableStepper(OnePerModel):
     """``(tokens, states) -> (logits, final states)`` for a char LM, any backend.
 
     Args:
         model: A model built by `build_char_lm` (stateful or not; the stepper
             itself keeps no state).
 
-    Attributes:
-        state_sizes: The widths of the flat state arrays (an LSTM layer has
-            two: ``h`` and ``c``).
-        vocab_size: Width of the logits.
-
-    Raises:
-        TypeError: If ``model`` is not a ``keras.Model``.
-        ValueError: If it lacks the named layers of `build_char_lm`.
+    Attributes and errors are those of `rnn_zoo.inference.generation.CharStepper`
+    (``state_sizes``, ``vocab_size``; TypeError for a non-model, ValueError for a
+    model without `build_char_lm`'s named layers).
 
     Example:
         >>> from rnn_zoo.models import build_char_lm
@@ -137,53 +194,6 @@ class PortableStepper:
         self._model = keras.Model(
             [tokens, *states_in], [logits(x), *states_out], name="portable_stepper"
         )
-
-    @classmethod
-    def for_model(cls, model: keras.Model) -> PortableStepper:
-        """The cached `PortableStepper` of ``model`` (built on first use).
-
-        Reusing one stepper reuses its compiled functions.
-
-        Args:
-            model: A model built by `build_char_lm`.
-
-        Returns:
-            The model's `PortableStepper`.
-
-        Raises:
-            TypeError, ValueError: As the constructor.
-
-        Example:
-            >>> from rnn_zoo.models import build_char_lm
-            >>> model = build_char_lm(5, units=3)
-            >>> PortableStepper.for_model(model) is PortableStepper.for_model(model)
-            True
-        """
-        stepper = _STEPPERS.get(model) if isinstance(model, keras.Model) else None
-        if stepper is None:
-            stepper = _STEPPERS[model] = cls(model)
-        return stepper
-
-    def initial_state(self, batch_size: int) -> list[np.ndarray]:
-        """Zero states (the model's own start) for ``batch_size`` rows.
-
-        Args:
-            batch_size: Number of rows (positive int).
-
-        Returns:
-            List of float32 arrays ``(batch_size, size)``, one per `state_sizes`.
-
-        Raises:
-            ValueError: If ``batch_size`` is not a positive integer.
-
-        Example:
-            >>> from rnn_zoo.models import build_char_lm
-            >>> stepper = PortableStepper(build_char_lm(5, units=3, cell="lstm"))
-            >>> [s.shape for s in stepper.initial_state(4)]
-            [(4, 3), (4, 3)]
-        """
-        batch_size = check_int(batch_size, "batch_size", minimum=1)
-        return [np.zeros((batch_size, size), np.float32) for size in self.state_sizes]
 
     def run(
         self, tokens: Any, states: list[Any]
