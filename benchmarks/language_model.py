@@ -62,7 +62,7 @@ from rnn_zoo.training import fit, set_seed  # noqa: E402
 from rnn_zoo.training.callbacks import TimeBudget, WallClockDecay  # noqa: E402
 
 BASE = {"cell": "gru", "units": 512, "embedding_dim": 64, "learning_rate": 3e-3}
-BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1, "decay": None}
+BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1, "decay": None, "warmup": 0.0}
 BASE |= {"stateful": False, "policy": None, "backend": "tensorflow"}
 SWEEP = {
     "default": BASE,
@@ -77,6 +77,10 @@ SWEEP = {
     "gru-512-cosine-lr5e-3": {**BASE, "decay": "cosine", "learning_rate": 5e-3},
     "gru-768-cosine": {**BASE, "units": 768, "decay": "cosine"},
     "gru-512-batch128-cosine": {**BASE, "batch_size": 128, "decay": "cosine"},
+    # warm-up: the first 5% of the budget ramps the rate from 0
+    "warmup": {**BASE, "warmup": 0.05},
+    "warmup-cosine": {**BASE, "warmup": 0.05, "decay": "cosine"},
+    "warmup-lr6e-3": {**BASE, "warmup": 0.05, "learning_rate": 6e-3},
     # issue 21's levers
     "stateful": {**BASE, "stateful": True},
     "stateful-seq50": {**BASE, "stateful": True, "seq_len": 50},
@@ -167,8 +171,9 @@ def train(config: dict, corpus, minutes: float, seed: int):
     extra = [budget, steps]
     if config["stateful"]:
         extra.append(ResetStatesEachEpoch())
-    if config["decay"]:  # anneal to a tenth of the rate over the budget
-        extra.append(WallClockDecay(minutes * 60, schedule=config["decay"]))
+    if config["decay"] or config["warmup"]:  # decay: anneal to a tenth over the budget
+        schedule = config["decay"] or "constant"
+        extra.append(WallClockDecay(minutes * 60, schedule, warmup=config["warmup"]))
     fit(
         model,
         data,
@@ -184,6 +189,13 @@ def train(config: dict, corpus, minutes: float, seed: int):
         trained, model = model, _build(config, corpus.tokenizer.vocab_size)
         model.set_weights([w.astype("float32") for w in trained.get_weights()])
     return model, steps.count, budget.elapsed
+
+
+def _schedule(config: dict) -> str:
+    """The learning-rate schedule column: "-", "cosine", "warm-up 5% + cosine"..."""
+    parts = [f"warm-up {config['warmup']:.0%}"] if config["warmup"] else []
+    parts += [config["decay"]] if config["decay"] else []
+    return " + ".join(parts) or "-"
 
 
 class ResetStatesEachEpoch(keras.callbacks.Callback):
@@ -315,7 +327,7 @@ def main(argv=None) -> int:
             first_model, first_speed = model, speed
 
     print(
-        "| config | cell | layers x units | emb | lr | lr decay | seq | batch | "
+        "| config | cell | layers x units | emb | lr | lr schedule | seq | batch | "
         "stateful | dtype | backend | minutes | steps | tokens/s | "
         "validation bits/char | "
         "vs first | gen chars/s (1k) | gen chars/s (4k) | 4k/1k per char |"
@@ -326,7 +338,7 @@ def main(argv=None) -> int:
         tokens = steps * c["seq_len"] * c["batch_size"] / (minutes * 60)
         print(
             f"| {name} | {c['cell']} | {c['layers']} x {c['units']} | "
-            f"{c['embedding_dim']} | {c['learning_rate']:g} | {c['decay'] or '-'} | "
+            f"{c['embedding_dim']} | {c['learning_rate']:g} | {_schedule(c)} | "
             f"{c['seq_len']} | {c['batch_size']} | {'yes' if c['stateful'] else '-'} | "
             f"{c['policy'] or 'float32'} | {c['backend']} | {minutes:.1f} | "
             f"{steps} | {tokens:,.0f} | "

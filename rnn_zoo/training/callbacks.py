@@ -221,23 +221,29 @@ class WallClockDecay(keras.callbacks.Callback):
     callback sets the optimizer's learning rate before every batch from the
     fraction ``f`` of ``seconds`` spent since ``on_train_begin``:
     ``lr = base * (final + (1 - final) * g(f))`` with ``g(f) = (1 + cos(pi f)) / 2``
-    (``"cosine"``) or ``1 - f`` (``"linear"``), and ``base`` the rate the optimizer
-    had when training began. Past the budget the rate stays at ``base * final``.
-    The base rate is put back at ``on_train_end``, so a second ``fit`` starts from
-    it again. Use the same ``seconds`` as the `TimeBudget`.
+    (``"cosine"``), ``1 - f`` (``"linear"``) or ``1`` (``"constant"``), and ``base``
+    the rate the optimizer had when training began. Past the budget the rate stays
+    at ``base * final`` (``base`` for ``"constant"``). With ``warmup = w > 0`` the
+    first share ``w`` of the budget ramps the rate linearly from 0 to ``base``
+    (``lr = base * f / w``) and the schedule then runs over the rest, ``f`` counted
+    from the end of the warm-up. The base rate is put back at ``on_train_end``, so
+    a second ``fit`` starts from it again. Use the same ``seconds`` as the
+    `TimeBudget`.
 
     Args:
         seconds: The budget in seconds (> 0).
-        schedule: ``"cosine"`` (default) or ``"linear"``.
+        schedule: ``"cosine"`` (default), ``"linear"`` or ``"constant"``.
         final: The last learning rate as a fraction of the first, in [0, 1];
-            default 0.1.
+            default 0.1. Unused by ``"constant"``.
+        warmup: The share of the budget for a linear warm-up, in [0, 1);
+            default 0 (none).
 
     Attributes:
         learning_rate: The rate set before the last batch (float).
 
     Raises:
-        ValueError: If ``seconds`` is not positive, ``schedule`` unknown or
-            ``final`` outside [0, 1].
+        ValueError: If ``seconds`` is not positive, ``schedule`` unknown,
+            ``final`` outside [0, 1] or ``warmup`` outside [0, 1).
 
     Example:
         >>> import keras, numpy as np
@@ -251,15 +257,26 @@ class WallClockDecay(keras.callbacks.Callback):
         0.025
         >>> round(float(model.optimizer.learning_rate), 6)   # restored after fit
         0.1
+        >>> WallClockDecay(seconds=600, schedule="constant", warmup=0.05).warmup
+        0.05
     """
 
-    _SCHEDULES = ("cosine", "linear")
+    _SCHEDULES = ("cosine", "linear", "constant")
 
-    def __init__(self, seconds: float, schedule: str = "cosine", final: float = 0.1):
+    def __init__(
+        self,
+        seconds: float,
+        schedule: str = "cosine",
+        final: float = 0.1,
+        warmup: float = 0.0,
+    ):
         super().__init__()
         self.seconds = check_float(seconds, "seconds", low=0.0, low_inclusive=False)
         self.schedule = check_one_of(schedule, "schedule", self._SCHEDULES)
         self.final = check_float(final, "final", low=0.0, high=1.0)
+        self.warmup = check_float(
+            warmup, "warmup", low=0.0, high=1.0, high_inclusive=False
+        )
         self.learning_rate = float("nan")
         self._base = float("nan")
         self._start = 0.0
@@ -270,11 +287,17 @@ class WallClockDecay(keras.callbacks.Callback):
 
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         fraction = min(1.0, (time.perf_counter() - self._start) / self.seconds)
-        if self.schedule == "cosine":
-            shape = 0.5 * (1.0 + math.cos(math.pi * fraction))
+        if fraction < self.warmup:
+            self.learning_rate = self._base * fraction / self.warmup
         else:
-            shape = 1.0 - fraction
-        self.learning_rate = self._base * (self.final + (1 - self.final) * shape)
+            fraction = (fraction - self.warmup) / (1.0 - self.warmup)
+            if self.schedule == "cosine":
+                shape = 0.5 * (1.0 + math.cos(math.pi * fraction))
+            elif self.schedule == "linear":
+                shape = 1.0 - fraction
+            else:
+                shape = 1.0
+            self.learning_rate = self._base * (self.final + (1 - self.final) * shape)
         self.model.optimizer.learning_rate.assign(self.learning_rate)
 
     def on_train_end(self, logs: dict | None = None) -> None:

@@ -64,12 +64,45 @@ def test_rate_follows_the_elapsed_fraction(monkeypatch, schedule):
     assert float(model.optimizer.learning_rate) == pytest.approx(0.2)  # restored
 
 
+@pytest.mark.parametrize("schedule", ["cosine", "constant"])
+def test_warmup_ramps_then_the_schedule_runs_over_the_rest(monkeypatch, schedule):
+    monkeypatch.setattr(callbacks.time, "perf_counter", FakeClock())
+    model = _model(0.2)
+    decay = WallClockDecay(seconds=100.0, schedule=schedule, final=0.1, warmup=0.2)
+    recorder = Recorder()
+    model.fit(
+        np.ones((12, 2)),
+        np.ones((12, 1)),
+        batch_size=1,
+        verbose=0,
+        callbacks=[decay, recorder],
+    )
+    # batch k begins at fraction f = (k + 1) / 10 of the budget
+    expected = []
+    for k in range(12):
+        f = min(1.0, (k + 1) / 10)
+        if f < 0.2:
+            expected.append(0.2 * f / 0.2)  # linear ramp from 0 to the base rate
+            continue
+        rest = (f - 0.2) / 0.8
+        shape = 0.5 * (1 + math.cos(math.pi * rest)) if schedule == "cosine" else 1.0
+        expected.append(0.2 * (0.1 + 0.9 * shape))
+    np.testing.assert_allclose(recorder.rates, expected, rtol=1e-6)
+    assert recorder.rates[0] == pytest.approx(0.1)  # half-way up the ramp
+    assert max(recorder.rates) == pytest.approx(0.2)  # the base rate at the ramp's end
+    last = 0.02 if schedule == "cosine" else 0.2
+    assert recorder.rates[-1] == pytest.approx(last)
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.2)  # restored
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
         ({"seconds": 0}, "`seconds` must be a number > 0"),
         ({"seconds": 1, "schedule": "step"}, "`schedule` must be one of"),
         ({"seconds": 1, "final": 1.5}, "`final` must be a number in"),
+        ({"seconds": 1, "warmup": 1.0}, "`warmup` must be a number in"),
+        ({"seconds": 1, "warmup": -0.1}, "`warmup` must be a number in"),
     ],
 )
 def test_bad_arguments(kwargs, match):
