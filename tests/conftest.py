@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import random
@@ -13,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import configuration, settings
+
+from tests import tf_speed
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -78,7 +81,7 @@ class DoctestTempFolders:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Import the big libraries and switch Grappler off, where tests run.
+    """Import the big libraries and speed TensorFlow up, where tests run.
 
     The xdist controller skips both: it runs no test, and its coverage tracer
     is already on, so importing TensorFlow there would only delay the workers.
@@ -89,17 +92,13 @@ def pytest_configure(config: pytest.Config) -> None:
     importlib.import_module("matplotlib").use("Agg")  # no display in a test run
     for module in PREIMPORTED:
         importlib.import_module(module)
-    # Grappler, TensorFlow's graph optimizer, runs on every traced function; on
-    # the suite's tiny models it costs more than it saves (a tiny fit: 1.7 s ->
-    # 1.35 s without it). The numbers a test compares are computed in the same
-    # process, so they are unaffected; notebooks run in kernels and keep the
-    # default. RNN_ZOO_TEST_GRAPPLER=1 turns it back on.
-    if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
-        import tensorflow as tf
-
-        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
-        os.environ["IPYTHONDIR"] = kernel_profile(tempfile.mkdtemp("-ipython"))
+    # Grappler and tf.data autotuning off (tests/tf_speed.py): faster, same results
+    if tf_speed.wanted():
+        tf_speed.speed_up(importlib.import_module("tensorflow"))
+        os.environ["IPYTHONDIR"] = tf_speed.kernel_profile(tempfile.mkdtemp("-ipython"))
         config.stash[KERNEL_FOLDER] = os.environ["IPYTHONDIR"]
+    gc.collect()
+    gc.freeze()  # the libraries' objects: no longer walked by every full collection
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -110,47 +109,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 KERNEL_FOLDER = pytest.StashKey[str]()
-
-
-#: The notebook kernels' start-up file (see `kernel_profile`).
-KERNEL_STARTUP = """\
-import sys
-
-_rnn_zoo_grappler = []
-
-
-def _rnn_zoo_grappler_off(*_):
-    # after the cell that imported TensorFlow (setup_notebook), once
-    if "tensorflow" in sys.modules and not _rnn_zoo_grappler:
-        options = {"disable_meta_optimizer": True}
-        sys.modules["tensorflow"].config.optimizer.set_experimental_options(options)
-        _rnn_zoo_grappler.append("off")
-
-
-get_ipython().events.register("post_run_cell", _rnn_zoo_grappler_off)
-"""
-
-
-def kernel_profile(folder: str) -> str:
-    """An IPython folder whose start-up file turns Grappler off in test kernels.
-
-    The notebooks the tests run (and the exercise notebooks the grader tests
-    run) train many tiny models at their quick sizes, each traced once: there
-    Grappler costs more than it saves, as in the test processes (notebook 05's
-    quick run: 59 s -> 46 s). The kernels inherit ``IPYTHONDIR``; the start-up
-    file waits for the notebook's own TensorFlow import (a notebook without
-    TensorFlow does not pay for one). ``make tutorials`` keeps the default.
-
-    Args:
-        folder: An empty folder to use as ``IPYTHONDIR``.
-
-    Returns:
-        ``folder``.
-    """
-    startup = Path(folder) / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    (startup / "00-rnn-zoo-tests.py").write_text(KERNEL_STARTUP)
-    return folder
 
 
 # Hypothesis keeps its example database outside the source tree, and in CI it is

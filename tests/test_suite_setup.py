@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import gc
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import configuration, settings
+
+from tests import tf_speed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,13 +63,22 @@ def test_slow_marks_notebook_runs_child_processes_and_resumes():
     assert not unmarked, unmarked
 
 
-def test_grappler_is_off_in_a_test_process():
+def test_grappler_and_tf_data_autotuning_are_off_in_a_test_process():
     """`pytest_configure` ran here (a process that runs tests)."""
     import tensorflow as tf
 
-    if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
-        options = tf.config.optimizer.get_experimental_options()
-        assert options["disable_meta_optimizer"] is True
+    if not tf_speed.wanted():
+        pytest.skip(f"{tf_speed.DEFAULTS_VARIABLE}=1 keeps TensorFlow's defaults")
+    options = tf.config.optimizer.get_experimental_options()
+    assert options["disable_meta_optimizer"] is True
+    assert not _autotuned(tf)
+    assert gc.get_freeze_count() > 100_000  # the libraries' objects, frozen
+
+
+def _autotuned(tf) -> bool:
+    """Whether the dataset an iterator actually iterates is autotuned (unset: yes)."""
+    iterator = iter(tf.data.Dataset.range(3).prefetch(tf.data.AUTOTUNE))
+    return iterator._dataset.options().autotune.enabled is not False
 
 
 def test_only_the_xdist_controller_skips_the_big_imports():
@@ -106,25 +119,36 @@ def test_doctest_temp_folders_are_removed(pytestconfig):
     assert plugin.folder is None and tempfile.gettempdir() == before
 
 
-def test_notebook_kernels_turn_grappler_off_after_the_tensorflow_import():
+def test_notebook_kernels_speed_tensorflow_up_once_after_its_import():
     from types import SimpleNamespace
 
     import tensorflow as tf
+    from tensorflow.python.data.ops import dataset_ops
 
-    from tests.conftest import KERNEL_STARTUP
-
-    if os.environ.get("RNN_ZOO_TEST_GRAPPLER") != "1":
+    if tf_speed.wanted():
         folder = Path(os.environ["IPYTHONDIR"]) / "profile_default" / "startup"
-        assert (folder / "00-rnn-zoo-tests.py").read_text() == KERNEL_STARTUP
+        assert (folder / "00-rnn-zoo-tests.py").read_text() == tf_speed.KERNEL_STARTUP
     registered = []
-    events = SimpleNamespace(register=lambda *args: registered.append(args))
-    exec(KERNEL_STARTUP, {"get_ipython": lambda: SimpleNamespace(events=events)})
-    ((event, callback),) = registered
-    assert event == "post_run_cell"
+    events = SimpleNamespace(
+        register=lambda *args: registered.append(args),
+        unregister=lambda *args: registered.remove(args),
+    )
+    namespace = {"get_ipython": lambda: SimpleNamespace(events=events)}
     options = tf.config.optimizer.get_experimental_options()
+    apply_debug_options = dataset_ops.DatasetV2._apply_debug_options
     tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": False})
+    dataset_ops.DatasetV2._apply_debug_options = getattr(  # TensorFlow's own
+        apply_debug_options, "tf_original", apply_debug_options
+    )
     try:
-        callback(None)
+        assert _autotuned(tf)
+        exec(tf_speed.KERNEL_STARTUP, namespace)
+        ((event, callback),) = registered
+        assert event == "post_run_cell"
+        callback(None)  # after a cell, with TensorFlow imported: once, then gone
+        assert registered == []
         assert tf.config.optimizer.get_experimental_options()["disable_meta_optimizer"]
+        assert not _autotuned(tf)
     finally:
         tf.config.optimizer.set_experimental_options(options)
+        dataset_ops.DatasetV2._apply_debug_options = apply_debug_options
