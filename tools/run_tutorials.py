@@ -75,12 +75,16 @@ def execute(
     *,
     html: bool = True,
     timeout: float | None = None,
+    kernel=None,
 ):
     """Execute one notebook into ``out_dir``; return (Outcome, executed notebook).
 
     ``timeout`` (seconds, or None for none) bounds the whole notebook: each cell
     may use what is left of it; a cell still running then is interrupted and the
-    notebook fails with "timed out".
+    notebook fails with "timed out". ``kernel``, a started
+    ``jupyter_client.AsyncKernelManager``, runs the notebook in that kernel (left
+    running) instead of a new one (the tests share one per worker; `make
+    tutorials` never does).
     """
     import nbformat
     import papermill
@@ -101,12 +105,8 @@ def execute(
             "interrupt_on_timeout": True,
         }
     error = ""
-    kernel = {"transport": KERNEL_TRANSPORT}
     sockets = tempfile.TemporaryDirectory(prefix="rnn-zoo-kernel-")
-    if KERNEL_TRANSPORT == "ipc":
-        # the socket files go to a private folder (not the notebook's), so two
-        # runs at the same time never pick the same names
-        kernel["ip"] = os.path.join(sockets.name, "kernel")
+    transport = kernel_transport(sockets.name)
     try:
         papermill.execute_notebook(
             str(path),
@@ -116,8 +116,9 @@ def execute(
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            config=Config(KernelManager=kernel),
+            config=Config(KernelManager=transport),
             **limits,
+            **({"km": kernel} if kernel is not None else {}),
         )
     except Exception as exc:  # noqa: BLE001 - reported, and the next one runs
         error = _first_line(exc)
@@ -139,6 +140,18 @@ def execute(
         results=results,
     )
     return outcome, nb
+
+
+def kernel_transport(folder: str) -> dict:
+    """A kernel's ZeroMQ transport settings, its socket files (ipc) in ``folder``.
+
+    A private folder (not the notebook's), so two kernels at the same time never
+    pick the same socket names.
+    """
+    settings = {"transport": KERNEL_TRANSPORT}
+    if KERNEL_TRANSPORT == "ipc":
+        settings["ip"] = os.path.join(folder, "kernel")
+    return settings
 
 
 def _first_line(exc: Exception) -> str:
