@@ -48,6 +48,7 @@ def _reset(state=_state):
     matplotlib.pyplot.close("all")
     matplotlib.rcParams.update(state.rc)
     warnings.filters[:] = state.filters
+    warnings._filters_mutated()  # forget which warnings were shown once
     if "keras" in sys.modules:
         keras = sys.modules["keras"]
         keras.mixed_precision.set_global_policy("float32")

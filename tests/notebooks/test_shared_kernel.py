@@ -37,7 +37,7 @@ def test_the_next_notebook_starts_clean(shared_kernel, tmp_path):
     first = _notebook(
         tmp_path,
         "first",
-        "x = 1",
+        "import keras\nx = 1",  # nothing imported later changes the warning filters
         warn,
         "import matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 7.0",
         "import keras\nkeras.mixed_precision.set_global_policy('mixed_float16')",

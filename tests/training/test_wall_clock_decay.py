@@ -39,19 +39,24 @@ class Recorder(keras.callbacks.Callback):
         self.rates.append(float(self.model.optimizer.learning_rate))
 
 
-@pytest.mark.parametrize("schedule", ["cosine", "linear"])
-def test_rate_follows_the_elapsed_fraction(monkeypatch, schedule):
+def _rates(monkeypatch, **decay_options):
+    """The rates of 12 SGD batches (base 0.2) under a clock at +10 s per call."""
     monkeypatch.setattr(callbacks.time, "perf_counter", FakeClock())
     model = _model(0.2)
-    decay = WallClockDecay(seconds=80.0, schedule=schedule, final=0.1)
-    recorder = Recorder()  # runs after decay: sees the rate it set
+    recorder = Recorder()  # runs after the decay: sees the rate it set
     model.fit(
         np.ones((12, 2)),
         np.ones((12, 1)),
         batch_size=1,
         verbose=0,
-        callbacks=[decay, recorder],
+        callbacks=[WallClockDecay(**decay_options), recorder],
     )
+    return recorder.rates, model
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "linear"])
+def test_rate_follows_the_elapsed_fraction(monkeypatch, schedule):
+    rates, model = _rates(monkeypatch, seconds=80.0, schedule=schedule, final=0.1)
     # clock: on_train_begin at 10 s, then batch k begins at 10 + 10 (k + 1) s
     fractions = [min(1.0, 10 * (k + 1) / 80) for k in range(12)]
     if schedule == "cosine":
@@ -59,23 +64,15 @@ def test_rate_follows_the_elapsed_fraction(monkeypatch, schedule):
     else:
         shapes = [1 - f for f in fractions]
     expected = [0.2 * (0.1 + 0.9 * g) for g in shapes]
-    np.testing.assert_allclose(recorder.rates, expected, rtol=1e-6)
-    assert recorder.rates[-1] == pytest.approx(0.02)  # past the budget: base * final
+    np.testing.assert_allclose(rates, expected, rtol=1e-6)
+    assert rates[-1] == pytest.approx(0.02)  # past the budget: base * final
     assert float(model.optimizer.learning_rate) == pytest.approx(0.2)  # restored
 
 
 @pytest.mark.parametrize("schedule", ["cosine", "constant"])
 def test_warmup_ramps_then_the_schedule_runs_over_the_rest(monkeypatch, schedule):
-    monkeypatch.setattr(callbacks.time, "perf_counter", FakeClock())
-    model = _model(0.2)
-    decay = WallClockDecay(seconds=100.0, schedule=schedule, final=0.1, warmup=0.2)
-    recorder = Recorder()
-    model.fit(
-        np.ones((12, 2)),
-        np.ones((12, 1)),
-        batch_size=1,
-        verbose=0,
-        callbacks=[decay, recorder],
+    rates, model = _rates(
+        monkeypatch, seconds=100.0, schedule=schedule, final=0.1, warmup=0.2
     )
     # batch k begins at fraction f = (k + 1) / 10 of the budget
     expected = []
@@ -87,11 +84,11 @@ def test_warmup_ramps_then_the_schedule_runs_over_the_rest(monkeypatch, schedule
         rest = (f - 0.2) / 0.8
         shape = 0.5 * (1 + math.cos(math.pi * rest)) if schedule == "cosine" else 1.0
         expected.append(0.2 * (0.1 + 0.9 * shape))
-    np.testing.assert_allclose(recorder.rates, expected, rtol=1e-6)
-    assert recorder.rates[0] == pytest.approx(0.1)  # half-way up the ramp
-    assert max(recorder.rates) == pytest.approx(0.2)  # the base rate at the ramp's end
+    np.testing.assert_allclose(rates, expected, rtol=1e-6)
+    assert rates[0] == pytest.approx(0.1)  # half-way up the ramp
+    assert max(rates) == pytest.approx(0.2)  # the base rate at the ramp's end
     last = 0.02 if schedule == "cosine" else 0.2
-    assert recorder.rates[-1] == pytest.approx(last)
+    assert rates[-1] == pytest.approx(last)
     assert float(model.optimizer.learning_rate) == pytest.approx(0.2)  # restored
 
 
