@@ -16,7 +16,10 @@ budget (``--minutes``, default 10; Adam with clipnorm 1, ``rnn_zoo.fit`` +
 A configuration whose ``backend`` is not TensorFlow (``jax``: `lm train --backend
 jax`) trains in a child process with ``KERAS_BACKEND`` set (``--child``), which
 hands back its weights; they are loaded into the same model here and scored and
-timed like every other configuration.
+timed like every other configuration. ``torch-nn`` trains the same model with
+PyTorch's own ``nn.GRU`` on the same batches and recipe in a child
+(`benchmarks/torch_lm.py`; PyTorch from ``benchmarks/requirements.txt``) and is
+scored here the same way.
 
 Configurations: ``default`` (rnn_zoo's: GRU-512, embedding 64, lr 3e-3, sequence
 100, batch 64) and ``tf-tutorial`` (the TensorFlow text-generation tutorial's:
@@ -48,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from throughput import matmul_peak_gflops  # noqa: E402
+from torch_lm import train_torch  # noqa: E402
 
 from rnn_zoo.datasets import load_shakespeare  # noqa: E402
 from rnn_zoo.evaluation import bits_per_char, language_baselines  # noqa: E402
@@ -92,8 +96,15 @@ SWEEP = {
     "bf16": {**BASE, "policy": "mixed_bfloat16"},
     # the default model trained by Keras on JAX (`lm train --backend jax`)
     "jax": {**BASE, "backend": "jax"},
+    # the same model and recipe trained by torch.nn.GRU (benchmarks/torch_lm.py)
+    "torch-nn": {**BASE, "backend": "torch.nn"},
 }
 PROMPT = "ROMEO:"
+
+
+def _keras_backend(config: dict) -> str:
+    """The Keras backend a configuration trains on (torch.nn: TensorFlow's data)."""
+    return "tensorflow" if config["backend"] == "torch.nn" else config["backend"]
 
 
 def train_in_child(name: str, corpus, minutes: float, seed: int, folder: Path):
@@ -107,7 +118,7 @@ def train_in_child(name: str, corpus, minutes: float, seed: int, folder: Path):
     child = subprocess.run(
         [sys.executable, __file__, "--child", name, "--minutes", str(minutes)]
         + ["--seeds", str(seed), "--weights", str(weights)],
-        env={**os.environ, "KERAS_BACKEND": config["backend"]},
+        env={**os.environ, "KERAS_BACKEND": _keras_backend(config)},
         capture_output=True,
         text=True,
         check=False,
@@ -123,7 +134,13 @@ def train_in_child(name: str, corpus, minutes: float, seed: int, folder: Path):
 
 def child_main(args, corpus) -> int:
     """``--child NAME``: train on this process's backend, save the weights."""
-    model, steps, seconds = train(SWEEP[args.child], corpus, args.minutes, args.seed)
+    config = SWEEP[args.child]
+    if config["backend"] == "torch.nn":
+        model, steps, seconds = train_torch(
+            config, corpus, args.minutes, args.seed, _build, _dataset
+        )
+    else:
+        model, steps, seconds = train(config, corpus, args.minutes, args.seed)
     np.savez(args.weights, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
     backend = keras.backend.backend()
     print(json.dumps({"steps": steps, "seconds": seconds, "backend": backend}))
@@ -139,6 +156,17 @@ def _build(config: dict, vocab_size: int, *, stateful: bool = False):
         cell=config["cell"],
         stateful=stateful,
         batch_size=config["batch_size"] if stateful else None,
+    )
+
+
+def _dataset(config: dict, corpus, seed: int):
+    return char_dataset(
+        corpus.train_ids,
+        sequence_length=config["seq_len"],
+        batch_size=config["batch_size"],
+        shuffle=not config["stateful"],
+        stateful=config["stateful"],
+        seed=seed if not config["stateful"] else None,
     )
 
 
@@ -158,14 +186,7 @@ def train(config: dict, corpus, minutes: float, seed: int):
         model = _build(config, corpus.tokenizer.vocab_size, stateful=config["stateful"])
     finally:
         keras.mixed_precision.set_global_policy("float32")
-    data = char_dataset(
-        corpus.train_ids,
-        sequence_length=config["seq_len"],
-        batch_size=config["batch_size"],
-        shuffle=not config["stateful"],
-        stateful=config["stateful"],
-        seed=seed if not config["stateful"] else None,
-    )
+    data = _dataset(config, corpus, seed)
     budget = TimeBudget(seconds=minutes * 60)
     steps = StepCounter()
     extra = [budget, steps]
@@ -305,7 +326,7 @@ def main(argv=None) -> int:
     args.seed = seeds[0]
     for name, seed in [(name, seed) for name in names for seed in seeds]:
         config = SWEEP[name]
-        if config["backend"] != keras.backend.backend():
+        if config["backend"] != keras.backend.backend():  # jax, torch.nn
             with tempfile.TemporaryDirectory() as folder:
                 model, steps, seconds = train_in_child(
                     name, corpus, args.minutes, seed, Path(folder)
