@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from rnn_zoo._validation import check_float, check_int, check_type, error_message
+from rnn_zoo.preprocessing._prefetch import prefetched
 from rnn_zoo.preprocessing.text import CharTokenizer
 
 __all__ = ["CharCorpus", "split_text", "prepare_char_corpus", "char_dataset"]
@@ -255,4 +256,4 @@ def char_dataset(
     ds = tf.data.Dataset.from_tensor_slices((inputs, targets))
     if shuffle:
         ds = ds.shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    return prefetched(ds.batch(batch_size, drop_remainder=True))

@@ -38,6 +38,7 @@ from rnn_zoo.preprocessing._arrays import (
     _float_dtype,
     _numeric_parts,
 )
+from rnn_zoo.preprocessing._prefetch import prefetched
 
 __all__ = ["make_windows", "windows_dataset", "time_split"]
 
@@ -302,7 +303,6 @@ def windows_dataset(
     seed = check_int(seed, "seed", minimum=0, allow_none=True)
 
     import keras  # imports TensorFlow; kept out of module import on purpose
-    import tensorflow as tf
 
     # Keep only the first (n - 1) * stride + 1 starts, so exactly n windows start
     # at multiples of `stride`. Keras rejects a stride >= len(series); with one
@@ -321,7 +321,7 @@ def windows_dataset(
     # the next batches are cut while the model trains on this one: 1.68x -> 1.51x
     # the step time of NumPy windows (benchmarks/input_pipeline.py); no cache(),
     # which would replay the first epoch's shuffle every epoch
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return prefetched(dataset)
 
 
 def time_split(data: Any, fractions: Sequence[float] = (0.7, 0.15, 0.15)) -> tuple:

@@ -96,3 +96,10 @@ def test_dataset_errors():
         char_dataset(np.arange(100), sequence_length=2, batch_size=2, stateful=True)
     with pytest.raises(ValueError, match="`sequence_length` must be a positive"):
         char_dataset(np.arange(100), sequence_length=0)
+
+
+def test_char_dataset_prefetches_without_autotuning():
+    # an autotuned iterator can take seconds to delete (rnn_zoo/preprocessing/_prefetch)
+    ds = char_dataset(np.arange(41), sequence_length=5, batch_size=4, shuffle=False)
+    assert ds.options().autotune.enabled is False
+    assert len(list(ds)) == 2

@@ -362,6 +362,12 @@ def test_windows_dataset_target_columns_batches_and_unbatched():
     assert len(single) == 4 and tuple(single[0][0].shape) == (3, 2)
 
 
+def test_windows_dataset_prefetches_without_autotuning():
+    # an autotuned iterator can take seconds to delete (rnn_zoo/preprocessing/_prefetch)
+    ds = windows_dataset(np.arange(20.0), 3, horizon=2, batch_size=4)
+    assert ds.options().autotune.enabled is False
+
+
 def test_windows_dataset_shuffle_is_a_seeded_permutation():
     data = np.arange(40.0)
     X, y = make_windows(data, 3, horizon=2, stride=2)
