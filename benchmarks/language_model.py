@@ -68,6 +68,7 @@ from rnn_zoo.training.callbacks import TimeBudget, WallClockDecay  # noqa: E402
 BASE = {"cell": "gru", "units": 512, "embedding_dim": 64, "learning_rate": 3e-3}
 BASE |= {"seq_len": 100, "batch_size": 64, "layers": 1, "decay": None, "warmup": 0.0}
 BASE |= {"stateful": False, "policy": None, "backend": "tensorflow"}
+BASE |= {"embedding_init": "keras"}
 SWEEP = {
     "default": BASE,
     "tf-tutorial": {**BASE, "units": 1024, "embedding_dim": 256, "learning_rate": 1e-3},
@@ -98,6 +99,8 @@ SWEEP = {
     "jax": {**BASE, "backend": "jax"},
     # the same model and recipe trained by torch.nn.GRU (benchmarks/torch_lm.py)
     "torch-nn": {**BASE, "backend": "torch.nn"},
+    # torch.nn.Embedding's initialisation, N(0, 1), instead of Keras' U(-0.05, 0.05)
+    "emb-normal": {**BASE, "embedding_init": "normal"},
 }
 PROMPT = "ROMEO:"
 
@@ -186,6 +189,8 @@ def train(config: dict, corpus, minutes: float, seed: int):
         model = _build(config, corpus.tokenizer.vocab_size, stateful=config["stateful"])
     finally:
         keras.mixed_precision.set_global_policy("float32")
+    if config["embedding_init"] == "normal":
+        _normal_embedding(model, seed)
     data = _dataset(config, corpus, seed)
     budget = TimeBudget(seconds=minutes * 60)
     steps = StepCounter()
@@ -210,6 +215,14 @@ def train(config: dict, corpus, minutes: float, seed: int):
         trained, model = model, _build(config, corpus.tokenizer.vocab_size)
         model.set_weights([w.astype("float32") for w in trained.get_weights()])
     return model, steps.count, budget.elapsed
+
+
+def _normal_embedding(model, seed: int) -> None:
+    """Redraw the embedding table from N(0, 1), as ``torch.nn.Embedding`` does."""
+    table = model.get_layer("embedding")
+    shape = table.embeddings.shape
+    rng = np.random.default_rng(seed)
+    table.embeddings.assign(rng.standard_normal(shape).astype("float32"))
 
 
 def _schedule(config: dict) -> str:
