@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -9,6 +10,7 @@ import random
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +35,9 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(_name, "1")
 
 #: The big third-party libraries the tests use. A process that runs tests imports
-#: them in `pytest_configure`, before pytest-cov starts its tracer in an xdist
-#: worker (at session start), so they load untraced (under the tracer they cost
-#: each worker seconds of collection); rnn_zoo's own modules are imported, and
-#: covered, later.
+#: them in `pytest_configure` with coverage's tracer paused (`untraced`): under
+#: the tracer they cost each worker about 7 CPU-seconds more. rnn_zoo's own
+#: modules are imported, and covered, later.
 PREIMPORTED = (
     "tensorflow",
     "keras",
@@ -47,6 +48,29 @@ PREIMPORTED = (
     "nbformat",
     "nbclient",
 )
+
+
+@contextlib.contextmanager
+def untraced() -> Iterator[None]:
+    """Pause the running coverage measurement, if any, for third-party imports.
+
+    pytest-cov starts a tracer in every xdist worker before `pytest_configure`
+    (the worker's options ask for a distributed run, so it starts the
+    controller's measurement too), and replaces it with the worker's own at
+    session start; what it traces in between is discarded, but tracing
+    TensorFlow's import costs a third more CPU time.
+    """
+    import coverage
+
+    running = coverage.Coverage.current()
+    if running is None:
+        yield
+        return
+    running.stop()
+    try:
+        yield
+    finally:
+        running.start()
 
 
 def runs_tests(config: pytest.Config) -> bool:
@@ -89,9 +113,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(DoctestTempFolders(), "rnn_zoo-doctest-temp")
     if not runs_tests(config):
         return
-    importlib.import_module("matplotlib").use("Agg")  # no display in a test run
-    for module in PREIMPORTED:
-        importlib.import_module(module)
+    with untraced():
+        importlib.import_module("matplotlib").use("Agg")  # no display in a test run
+        for module in PREIMPORTED:
+            importlib.import_module(module)
     # Grappler and tf.data autotuning off (tests/tf_speed.py): faster, same results
     if tf_speed.wanted():
         tf_speed.speed_up(importlib.import_module("tensorflow"))
