@@ -6,13 +6,14 @@ is printed in one table per path, all measured in the same run, the variants
 interleaved (A, B, C, A, B, C, ...) so drift on a shared machine hits all alike:
 
 - **char LM** (``lm train``'s default model, `rnn_zoo.preprocessing.char_dataset`):
-  the package's pipeline (shuffle, batch, ``prefetch(AUTOTUNE)``), the same
-  without ``prefetch``, with ``cache()`` added, and NumPy arrays given to ``fit``;
+  the package's pipeline (shuffle, batch, ``prefetch(2)`` without autotuning),
+  the same without ``prefetch``, with ``prefetch(AUTOTUNE)`` instead, that with
+  ``cache()`` added, and NumPy arrays given to ``fit``;
 - **forecasting** (`build_forecaster` on GOOG windows): NumPy arrays from
   `make_windows` (what the backtest and notebook 04 use), `windows_dataset`
-  (``keras.utils.timeseries_dataset_from_array``), and it with ``prefetch``
-  (not ``cache``: it shuffles inside, so a cache would replay the first
-  epoch's order every epoch);
+  (``keras.utils.timeseries_dataset_from_array`` and its own ``prefetch(2)``), and
+  it with a further ``prefetch(AUTOTUNE)`` (not ``cache``: it shuffles inside,
+  so a cache would replay the first epoch's order every epoch);
 - **dates** (``dates train``'s translator): `LengthBuckets` (batches of similar
   lengths, each cut to its longest source) in the main thread, the same with 2
   workers, and all sources padded to the longest (NumPy arrays).
@@ -107,11 +108,13 @@ def lm_feeds(args) -> tuple[Callable[[], keras.Model], dict[str, Feed]]:
         .shuffle(len(inputs), seed=0)
         .batch(batch, drop_remainder=True)
     )
+    autotuned = plain.prefetch(tf.data.AUTOTUNE)
     cached = plain.cache().prefetch(tf.data.AUTOTUNE)
     feeds = {
-        "char_dataset (shuffle, batch, prefetch)": _fit_steps(package.repeat()),
+        "char_dataset (shuffle, batch, prefetch 2)": _fit_steps(package.repeat()),
         "without prefetch": _fit_steps(plain.repeat()),
-        "+ cache()": _fit_steps(cached.repeat()),
+        "prefetch(AUTOTUNE) instead": _fit_steps(autotuned.repeat()),
+        "prefetch(AUTOTUNE) + cache()": _fit_steps(cached.repeat()),
         "NumPy arrays to fit": _fit_arrays(inputs, targets, batch),
     }
 
@@ -134,8 +137,8 @@ def forecast_feeds(args) -> tuple[Callable[[], keras.Model], dict[str, Feed]]:
     dataset = windows_dataset(scaled, lookback, batch_size=batch, shuffle=True, seed=0)
     feeds = {
         "make_windows arrays to fit (package)": _fit_arrays(X, y, batch),
-        "windows_dataset": _fit_steps(dataset.repeat()),
-        "windows_dataset + prefetch": _fit_steps(
+        "windows_dataset (prefetch 2)": _fit_steps(dataset.repeat()),
+        "windows_dataset + prefetch(AUTOTUNE)": _fit_steps(
             dataset.prefetch(tf.data.AUTOTUNE).repeat()
         ),
     }
