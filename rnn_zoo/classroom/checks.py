@@ -251,10 +251,21 @@ def run_check(name: str, *objects: Any) -> CheckResult:
         result.message = f"{type(exc).__name__}: {_short(exc, 200)}"
         result.hint = spec.hint
         frames = traceback.extract_tb(exc.__traceback__)
-        student = [f for f in frames if "rnn_zoo" not in f.filename]
+        student = [f for f in frames if not _in_package(f.filename)]
         if student:
             result.location = f"line {student[-1].lineno}: {student[-1].line}"
     return result
+
+
+#: This package's folder: frames under it are the checks', not the student's.
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _in_package(filename: str) -> bool:
+    """Whether ``filename`` is one of rnn_zoo's own files (a folder named
+    ``rnn_zoo`` above the student's notebook, such as a checkout, does not count).
+    """
+    return os.path.abspath(filename).startswith(_PACKAGE)
 
 
 class CheckNotPassed(AssertionError):

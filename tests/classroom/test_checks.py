@@ -355,3 +355,22 @@ def test_a_hidden_result_keeps_only_its_verdict_and_hint():
 def test_unknown_check_is_a_clear_error():
     with pytest.raises(ValueError, match="`name` must be a registered check id"):
         run_check("q9_nothing", print)
+
+
+def test_the_line_is_found_under_a_folder_named_rnn_zoo(tmp_path):
+    # a teacher's checkout is often called rnn_zoo: only the package's own files
+    # are the checks' frames, not every path that contains the name
+    folder = tmp_path / "rnn_zoo" / "homework"
+    folder.mkdir(parents=True)
+    source = folder / "answer.py"
+    source.write_text(
+        "def broken(x, h, kernel, recurrent_kernel, bias):\n"
+        "    return x @ recurrent_kernel  # shapes do not match\n"
+    )
+    namespace: dict = {}
+    exec(compile(source.read_text(), str(source), "exec"), namespace)
+
+    result = run_check("q1_rnn_step", namespace["broken"])
+    assert result.status == "error"
+    line = "return x @ recurrent_kernel  # shapes do not match"
+    assert result.location == f"line 2: {line}"
