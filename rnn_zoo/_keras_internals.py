@@ -26,6 +26,11 @@ package uses the public API only.
   models' own graph tensors.
 - `all_layers_built`: whether every layer of a model, nested ones included, has
   its variables (Keras' own check before it builds a model symbolically).
+- `compiled_state_built`, `build_compiled_state`: Keras' TensorFlow trainer
+  creates the variables of the compiled metrics (and loss) inside the first
+  trace of the train step, so TensorFlow traces the step twice; it builds them
+  beforehand (``model._symbolic_build``, from a batch's shapes) only under a
+  distribution strategy.
 
 Importing this module imports Keras (and so TensorFlow).
 """
@@ -45,6 +50,8 @@ __all__ = [
     "inbound_nodes",
     "tracked_sublayers",
     "all_layers_built",
+    "compiled_state_built",
+    "build_compiled_state",
 ]
 
 
@@ -149,3 +156,21 @@ def tracked_sublayers(layer: keras.layers.Layer) -> list:
 def all_layers_built(model: keras.layers.Layer) -> bool:
     """Whether ``model`` and every layer inside it (recursively) is built."""
     return all(layer.built for layer in model._flatten_layers())
+
+
+def compiled_state_built(model: keras.Model) -> bool:
+    """Whether the compiled metrics and loss of ``model`` have their variables."""
+    return all(
+        state is None or state.built
+        for state in (model._compile_metrics, model._compile_loss)
+    )
+
+
+def build_compiled_state(model: keras.Model, data_batch: Any) -> None:
+    """Create the model's, compiled metrics', loss' and optimizer's variables now.
+
+    Keras' own symbolic build (what its TensorFlow trainer runs under a
+    distribution strategy): ``data_batch`` is ``(x, y)`` or ``(x, y,
+    sample_weight)`` of `keras.KerasTensor` (only shapes and dtypes are used).
+    """
+    model._symbolic_build(data_batch=data_batch)

@@ -122,3 +122,16 @@ def test_all_layers_built_sees_nested_layers():
     outer = Outer()
     outer.build((None, 3))
     assert outer.built and not internals.all_layers_built(outer)
+
+
+def test_compiled_state_is_built_from_a_batch_of_shapes():
+    # Keras' TensorFlow trainer builds compiled metrics inside the first trace
+    # (a second trace follows); `build_compiled_state` builds them beforehand
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    model.compile("adam", "mse", metrics=["mae"])
+    assert not internals.compiled_state_built(model)
+    batch = (keras.KerasTensor((None, 3)), keras.KerasTensor((None, 2)))
+    internals.build_compiled_state(model, batch)
+    assert internals.compiled_state_built(model) and model.optimizer.built
+    assert [len(m.variables) for m in model.metrics] == [2, 2]

@@ -30,10 +30,13 @@ from pathlib import Path
 from typing import Any
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from rnn_zoo._keras_internals import (
     all_layers_built,
+    build_compiled_state,
+    compiled_state_built,
     fix_multi_worker_training,
     forget_resume_epoch,
 )
@@ -315,7 +318,7 @@ def fit(
     if multi_worker:
         fix_multi_worker_training(model, strategy)
     # its variables now (on every worker alike): the step is traced once, not twice
-    build_optimizer(model, strategy=strategy)
+    build_optimizer(model, strategy=strategy, data=train)
 
     monitor = "val_loss" if validation is not None else "loss"
     # Keras warns about shuffle=True (its default) with a dataset.
@@ -368,41 +371,58 @@ def _check_strategy(strategy: Any) -> tf.distribute.Strategy | None:
 
 
 def build_optimizer(
-    model: keras.Model, *, strategy: tf.distribute.Strategy | None = None
+    model: keras.Model,
+    *,
+    strategy: tf.distribute.Strategy | None = None,
+    data: Any = None,
 ) -> bool:
     """Create a compiled model's optimizer variables now, before ``model.fit``.
 
     Keras creates them (Adam's moments, for example) inside the first trace of
     the train step, and TensorFlow then has to trace the step a second time.
     Built beforehand, the step is traced once: the first epoch of a small model
-    starts about a third sooner. Nothing else changes: the same variables with
-    the same zero values, so training gives bit-identical weights. `fit` does
-    this itself; call it after ``model.compile`` when you call ``model.fit``.
+    starts about a third sooner. Compiled metrics (``metrics=["accuracy"]``)
+    have variables too: pass ``data`` (the training data, or one batch of it;
+    only its shapes and dtypes are read) and they are created now as well.
+    Nothing else changes: the same variables with the same zero values, so
+    training gives bit-identical weights. `fit` does all this itself; call it
+    after ``model.compile`` when you call ``model.fit``.
 
     Args:
         model: A compiled ``keras.Model``.
         strategy: The ``tf.distribute.Strategy`` the model was built under, or
-            None (default). The variables are created in its scope.
+            None (default). The variables are created in its scope (Keras
+            itself builds the metrics under a strategy).
+        data: What ``model.fit`` will get: ``(x, y)`` or ``(x, y,
+            sample_weight)`` (arrays or nested lists of them), a
+            ``tf.data.Dataset`` or a ``keras.utils.PyDataset`` of such batches
+            (its first batch is read), or None (default: the optimizer only).
+            A model Keras cannot build from these shapes is left to Keras (its
+            step is then traced twice, as without ``data``).
 
     Returns:
-        True if the variables were created now; False if the optimizer was
-        already built, or a layer is not built yet (a subclassed model never
-        called: its variables do not exist yet, so Keras builds the optimizer
-        in the first step as usual).
+        True if the optimizer's variables were created now; False if the
+        optimizer was already built, or a layer is not built yet (a subclassed
+        model never called: its variables do not exist yet, so Keras builds
+        everything in the first step as usual).
 
     Raises:
-        TypeError: If ``model`` is not a ``keras.Model``.
+        TypeError: If ``model`` is not a ``keras.Model``, or ``data`` is not a
+            tuple, list, ``tf.data.Dataset`` or ``keras.utils.PyDataset``.
         ValueError: If ``model`` is not compiled (it has no optimizer).
 
     Example:
-        >>> import keras
+        >>> import keras, numpy as np
         >>> inputs = keras.Input((3, 2))
         >>> model = keras.Model(inputs, keras.layers.GRU(4)(inputs))
-        >>> model.compile("adam", "mse")
-        >>> build_optimizer(model), build_optimizer(model)
+        >>> model.compile("adam", "mse", metrics=["mae"])
+        >>> X, y = np.zeros((8, 3, 2)), np.zeros((8, 4))
+        >>> build_optimizer(model, data=(X, y)), build_optimizer(model, data=(X, y))
         (True, False)
         >>> len(model.optimizer.variables)  # iterations, learning rate, 2 x 3 moments
         8
+        >>> [len(m.variables) for m in model.metrics]  # loss and mae trackers
+        [2, 2]
     """
     check_type(model, "model", keras.Model, "a keras.Model")
     optimizer = getattr(model, "optimizer", None)
@@ -411,11 +431,42 @@ def build_optimizer(
             "`model` must be compiled (it has no optimizer): call "
             "`model.compile(optimizer, loss)` first"
         )
-    if optimizer.built or not all_layers_built(model):
+    batch = None if data is None else _symbolic_batch(data)
+    if not all_layers_built(model):
         return False
-    with _scope(strategy):
-        optimizer.build(model.trainable_variables)
-    return True
+    created = not optimizer.built
+    if batch is not None and strategy is None and not compiled_state_built(model):
+        try:
+            build_compiled_state(model, batch)  # the optimizer too
+        except (ValueError, TypeError, RuntimeError):
+            pass  # Keras builds them in the first trace, as it always does
+    if not optimizer.built:
+        with _scope(strategy):
+            optimizer.build(model.trainable_variables)
+    return created
+
+
+def _symbolic_batch(data: Any) -> tuple:
+    """``data``'s batch as `keras.KerasTensor` (any batch size), for Keras' build."""
+    if isinstance(data, tf.data.Dataset):
+        spec = data.element_spec
+        return keras.tree.map_structure(
+            lambda s: keras.KerasTensor(s.shape, s.dtype.name),
+            spec if isinstance(spec, tuple) else (spec,),
+        )
+    if isinstance(data, keras.utils.PyDataset):
+        data = data[0]  # Keras' JAX and torch trainers read it the same way
+    allowed = "(x, y), (x, y, sample_weight), a tf.data.Dataset or a PyDataset"
+    check_type(data, "data", (tuple, list), allowed)
+
+    def symbolic(array: Any) -> keras.KerasTensor:
+        array = np.asarray(array)
+        dtype = array.dtype.name
+        if np.issubdtype(array.dtype, np.floating):
+            dtype = keras.backend.floatx()  # what Keras feeds the model
+        return keras.KerasTensor((None, *array.shape[1:]), dtype)
+
+    return keras.tree.map_structure(symbolic, tuple(data))
 
 
 def _sync_with_chief(
