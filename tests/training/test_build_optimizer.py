@@ -60,7 +60,7 @@ def _counted_fit(data, *, prebuild, metrics=("mae",)):
     model.compile(keras.optimizers.Adam(1e-2), "mse", metrics=list(metrics))
     if prebuild:
         assert build_optimizer(model, data=prebuild) is True
-    history = model.fit(data, epochs=2, shuffle=False, verbose=0)
+    history = model.fit(*data, batch_size=4, epochs=2, shuffle=False, verbose=0)
     weights = model.get_weights() + [
         keras.ops.convert_to_numpy(v) for m in model.metrics for v in m.variables
     ]
@@ -69,16 +69,20 @@ def _counted_fit(data, *, prebuild, metrics=("mae",)):
 
 def test_compiled_metrics_are_built_from_the_data_too(regression_data):
     X, y = regression_data
-    dataset = tf.data.Dataset.from_tensor_slices((X, y)).batch(4)
-    plain = _counted_fit(dataset, prebuild=None)
+    plain = _counted_fit((X, y), prebuild=None)
     # Keras creates the metric's variables inside the first trace as well
     assert plain[0] == 2
-    for given in ((X, y), [X, y], dataset, _Batches(X, y)):
-        traces, weights, history = _counted_fit(dataset, prebuild=given)
-        assert traces == 1, type(given)
-        assert history == plain[2]
-        for a, b in zip(weights, plain[1], strict=True):
-            np.testing.assert_array_equal(a, b)
+    traces, weights, history = _counted_fit((X, y), prebuild=_Batches(X, y))
+    assert traces == 1 and history == plain[2]
+    for a, b in zip(weights, plain[1], strict=True):
+        np.testing.assert_array_equal(a, b)
+    # arrays, a list of them and a dataset give the same shapes to build from
+    dataset = tf.data.Dataset.from_tensor_slices((X, y)).batch(4)
+    for given in ((X, y), [X, y], dataset):
+        model = tiny_regressor()
+        model.compile("adam", "mse", metrics=["mae"])
+        assert build_optimizer(model, data=given) is True
+        assert internals.compiled_state_built(model), type(given)
 
 
 class _Batches(keras.utils.PyDataset):
