@@ -91,11 +91,11 @@ def test_timeout_stops_a_slow_notebook(tmp_path, capsys):
     nbdir.mkdir()
     _notebook(nbdir, "01_slow", "import time\ntime.sleep(120)", RECORD)
     start = time.perf_counter()
-    code = main(["--notebooks", str(nbdir), "--out", str(tmp_path), "--timeout", "5"])
+    code = main(["--notebooks", str(nbdir), "--out", str(tmp_path), "--timeout", "2"])
     assert code == 1
     assert time.perf_counter() - start < 60
     summary = (tmp_path / "summary.md").read_text()
-    assert "FAILED (timed out after" in summary and "(--timeout 5)" in summary
+    assert "FAILED (timed out after" in summary and "(--timeout 2)" in summary
 
 
 def test_timeout_must_be_positive(capsys):
