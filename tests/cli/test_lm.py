@@ -1,9 +1,10 @@
 """``python -m rnn_zoo lm``: train + generate end to end, resume, every bad input.
 
 Child processes run the real entry point where a new process is the point (generate
-in a fresh interpreter, Keras on JAX, two workers); training, resume and the bad
-inputs call ``rnn_zoo.cli.main`` in-process (most fail before TensorFlow is
-imported).
+in a fresh interpreter, two workers); training, resume and the bad inputs call
+``rnn_zoo.cli.main`` in-process (most fail before TensorFlow is imported).
+``lm train --backend jax`` runs in the JAX child of
+``tests/training/test_jax_backend.py`` (one JAX start-up for both).
 """
 
 from __future__ import annotations
@@ -220,34 +221,6 @@ def test_backend_jax_needs_jax_installed(tmp_path, monkeypatch, capsys):
         main(["lm", "train", "--out", str(tmp_path / "o"), "--backend", "torch"])
     assert exit_info.value.code == 2
     assert "(choose from 'tensorflow', 'jax')" in capsys.readouterr().err
-
-
-def test_train_with_jax_backend(corpus, tmp_path):
-    """Keras on JAX trains and scores; TensorFlow loads the bundle, same score."""
-    import json
-
-    from rnn_zoo.evaluation.language import bits_per_char
-    from rnn_zoo.preprocessing.char_data import prepare_char_corpus
-    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
-
-    out = tmp_path / "lm"
-    args = ["train", "--corpus", str(corpus), "--epochs", "2", "--out", str(out)]
-    # KERAS_BACKEND in the environment does not choose; --backend does
-    train = _run(*args, *TINY, "--backend", "jax", env={"KERAS_BACKEND": "torch"})
-    assert train.returncode == 0, train.stderr
-    assert "Traceback" not in train.stderr
-    assert train.stderr.count("validation bits/char: ") == 3  # baselines + 2 epochs
-    config = json.loads((out / "config.json").read_text())["config"]
-    # epoch 2 is the best: scored on JAX by the stepper built after epoch 1, so
-    # the check below also shows that the stepper follows the trained weights
-    assert config["backend"] == "jax" and config["epoch"] == 2
-    printed = float(train.stdout.split("validation bits/char ")[1].split()[0])
-    bundle = load_lm_bundle(out)  # here, on TensorFlow
-    ids = prepare_char_corpus(corpus.read_text()).validation_ids
-    score = bits_per_char(bundle.model, ids)
-    assert abs(score - printed) <= 5e-4 + 1e-5  # printed with 3 decimals
-    assert abs(score - config["validation_bits_per_char"]) < 1e-5
-    assert score < config["baselines_bits_per_char"]["uniform"]  # it learned
 
 
 def test_out_is_a_file(corpus, tmp_path, capsys):

@@ -1,20 +1,25 @@
-"""Outputs and gradients of saved models under Keras on JAX (test_jax_backend.py).
+"""Keras on JAX in one child process, for test_jax_backend.py.
 
-Run as ``python -m tests.training.jax_child CASES.npz RESULTS.npz`` (the test sets
-``KERAS_BACKEND=jax``). For each case ``k`` in ``CASES.npz`` it loads the model
-``model_k`` (a ``.keras`` path) and computes, on ``x_k`` with cotangent ``cot_k``,
-the outputs and the gradients of ``sum(outputs * cot)`` with respect to the
-trainable weights (in ``model.trainable_weights`` order) and, for float inputs,
-the inputs. ``RESULTS.npz`` holds ``out_k``, ``grad_k_i`` and ``dx_k``, and
-``budget_epochs``: the epochs `rnn_zoo.fit` ran with ``lm train --minutes``'s
-callbacks (`TimeBudget` spent after the first batch, `BudgetProgbar`).
+Run as ``python -m tests.training.jax_child CASES.npz RESULTS.npz [--lm-train
+OUT_PREFIX ARG ...]``. With ``--lm-train`` it first runs ``lm train ARG ...
+--backend jax`` through `rnn_zoo.cli.main`, before anything imports Keras (the
+test starts it with ``KERAS_BACKEND=torch``: the flag must decide), with file
+descriptors 1 and 2 sent to ``OUT_PREFIX.stdout`` / ``.stderr`` and its exit code
+in ``OUT_PREFIX.code`` (as ``python -m rnn_zoo lm train`` would leave them).
+Keras then runs on JAX for the rest. For each case ``k`` in ``CASES.npz`` it
+loads the model ``model_k`` (a ``.keras`` path) and computes, on ``x_k`` with
+cotangent ``cot_k``, the outputs and the gradients of ``sum(outputs * cot)`` with
+respect to the trainable weights (in ``model.trainable_weights`` order) and, for
+float inputs, the inputs. ``RESULTS.npz`` holds ``out_k``, ``grad_k_i`` and
+``dx_k``, and ``budget_epochs``: the epochs `rnn_zoo.fit` ran with ``lm train
+--minutes``'s callbacks (`TimeBudget` spent after the first batch, `BudgetProgbar`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
-import keras
 import numpy as np
 
 
@@ -36,7 +41,34 @@ def outputs_and_gradients(model, x, cot):
     return np.asarray(out), [np.asarray(g) for g in weight_grads], dx
 
 
-def main(cases_path: str, results_path: str) -> None:
+def lm_train(out_prefix: str, args: list[str]) -> None:
+    """``lm train ARGS --backend jax`` with fds 1 and 2 in files, like a child."""
+    from rnn_zoo.cli import main
+
+    saved = [os.dup(1), os.dup(2)]
+    with (
+        open(out_prefix + ".stdout", "w") as out,
+        open(out_prefix + ".stderr", "w") as err,
+    ):
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        try:
+            code = main(["lm", "train", *args, "--backend", "jax"])
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+    with open(out_prefix + ".code", "w") as f:
+        f.write(str(code))
+
+
+def main(cases_path: str, results_path: str, *rest: str) -> None:
+    if rest:
+        assert rest[0] == "--lm-train", rest
+        lm_train(rest[1], list(rest[2:]))
+    import keras
+
     assert keras.backend.backend() == "jax", keras.backend.backend()
     cases = np.load(cases_path)
     results = {}
@@ -55,6 +87,8 @@ def main(cases_path: str, results_path: str) -> None:
 
 def budget_epochs(x, y) -> int:
     """Epochs `rnn_zoo.fit` runs on JAX when the time budget is spent at once."""
+    import keras
+
     from rnn_zoo.training import fit
     from rnn_zoo.training.callbacks import BudgetProgbar, TimeBudget
 

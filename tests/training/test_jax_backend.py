@@ -2,12 +2,16 @@
 
 ``lm train --backend jax`` trains the same `keras.layers.LSTM` / `GRU` models with
 Keras' JAX backend. Here models are built and saved in this (TensorFlow) process,
-loaded in a child process with ``KERAS_BACKEND=jax`` (`tests.training.jax_child`),
-and the outputs and the gradients of ``sum(outputs * cotangent)`` (weights, and
-float inputs) of both backends are compared, for an `LSTM`, a `GRU` and `lm
-train`'s two-layer GRU char LM (the LSTM char LM is the same layers). The weight
-layout is the same: the child loads the `.keras` file TensorFlow wrote, gradient
-``i`` is the gradient of ``model.trainable_weights[i]`` in both.
+loaded in a child process on JAX (`tests.training.jax_child`), and the outputs and
+the gradients of ``sum(outputs * cotangent)`` (weights, and float inputs) of both
+backends are compared, for an `LSTM`, a `GRU` and `lm train`'s two-layer GRU char
+LM (the LSTM char LM is the same layers). The weight layout is the same: the
+child loads the `.keras` file TensorFlow wrote, gradient ``i`` is the gradient of
+``model.trainable_weights[i]`` in both.
+
+The same child (one JAX start-up, not two) first runs ``lm train --backend jax``
+end to end, started with ``KERAS_BACKEND=torch``: the flag, not the environment,
+chooses the backend; this process, on TensorFlow, loads the bundle and scores it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ pytestmark = pytest.mark.slow  # a child process
 
 ROOT = Path(__file__).resolve().parents[2]
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
+LM_TINY = ["--units", "8", "--embedding-dim", "4", "--seq-len", "10", "--batch-size"]
+LM_TINY += ["4", "--order", "2"]
 
 
 def _layer_model(layer: keras.layers.Layer, steps: int, features: int) -> keras.Model:
@@ -72,28 +78,51 @@ def _tensorflow(model, x, cot):
     return out.numpy(), [tf.convert_to_tensor(g).numpy() for g in grads]
 
 
-def test_jax_outputs_and_gradients_equal_tensorflow(tmp_path, rng):
+@pytest.fixture(scope="module")
+def jax_run(tmp_path_factory):
+    """Run the JAX child once: ``lm train --backend jax``, then the cases."""
+    folder = tmp_path_factory.mktemp("jax")
+    rng = np.random.default_rng(0)
     cases = _cases(rng)
     arrays: dict[str, object] = {"count": len(cases)}
     expected = []
     for k, (_, model, x) in enumerate(cases):
-        path = tmp_path / f"model_{k}.keras"
+        path = folder / f"model_{k}.keras"
         model.save(path)
         cot = rng.normal(size=np.shape(model(x))).astype("float32")
         arrays.update({f"model_{k}": str(path), f"x_{k}": x, f"cot_{k}": cot})
         expected.append(_tensorflow(model, x, cot))
-    np.savez(tmp_path / "cases.npz", **arrays)
+    np.savez(folder / "cases.npz", **arrays)
+    corpus = folder / "corpus.txt"
+    text = "To be, or not to be, that is the question:\n" * 40
+    corpus.write_text(text + "Whether 'tis nobler in the mind to suffer\n" * 10)
+    out = folder / "lm"
+    train = ["--corpus", str(corpus), "--epochs", "2", "--out", str(out), *LM_TINY]
     child = subprocess.run(
         [sys.executable, "-m", "tests.training.jax_child"]
-        + [str(tmp_path / "cases.npz"), str(tmp_path / "results.npz")],
+        + [str(folder / "cases.npz"), str(folder / "results.npz")]
+        + ["--lm-train", str(folder / "lm_train"), *train],
         cwd=ROOT,
-        env={**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"},
+        # KERAS_BACKEND in the environment does not choose; --backend does
+        env={**os.environ, "KERAS_BACKEND": "torch", "TF_CPP_MIN_LOG_LEVEL": "2"},
         capture_output=True,
         text=True,
         timeout=300,
     )
+    return {
+        "child": child,
+        "cases": cases,
+        "expected": expected,
+        "folder": folder,
+        "corpus": corpus,
+        "out": out,
+    }
+
+
+def test_jax_outputs_and_gradients_equal_tensorflow(jax_run):
+    child, cases, expected = jax_run["child"], jax_run["cases"], jax_run["expected"]
     assert child.returncode == 0, child.stderr
-    results = np.load(tmp_path / "results.npz")
+    results = np.load(jax_run["folder"] / "results.npz")
     # `lm train --minutes`'s callbacks: the budget ends training after epoch 1
     assert int(results["budget_epochs"]) == 1
     for k, (name, model, x) in enumerate(cases):
@@ -113,3 +142,31 @@ def test_jax_outputs_and_gradients_equal_tensorflow(tmp_path, rng):
             np.testing.assert_allclose(
                 results[f"dx_{k}"], grads[-1], **TOLERANCE, err_msg=f"{name}: inputs"
             )
+
+
+def test_lm_train_with_jax_backend(jax_run):
+    """Keras on JAX trains and scores; TensorFlow loads the bundle, same score."""
+    import json
+
+    from rnn_zoo.evaluation.language import bits_per_char
+    from rnn_zoo.preprocessing.char_data import prepare_char_corpus
+    from rnn_zoo.tasks.lm_bundle import load_lm_bundle
+
+    folder, out = jax_run["folder"], jax_run["out"]
+    assert jax_run["child"].returncode == 0, jax_run["child"].stderr
+    stdout = (folder / "lm_train.stdout").read_text()
+    stderr = (folder / "lm_train.stderr").read_text()
+    assert (folder / "lm_train.code").read_text() == "0", stderr
+    assert "Traceback" not in stderr
+    assert stderr.count("validation bits/char: ") == 3  # baselines + 2 epochs
+    config = json.loads((out / "config.json").read_text())["config"]
+    # epoch 2 is the best: scored on JAX by the stepper built after epoch 1, so
+    # the check below also shows that the stepper follows the trained weights
+    assert config["backend"] == "jax" and config["epoch"] == 2
+    printed = float(stdout.split("validation bits/char ")[1].split()[0])
+    bundle = load_lm_bundle(out)  # here, on TensorFlow
+    ids = prepare_char_corpus(jax_run["corpus"].read_text()).validation_ids
+    score = bits_per_char(bundle.model, ids)
+    assert abs(score - printed) <= 5e-4 + 1e-5  # printed with 3 decimals
+    assert abs(score - config["validation_bits_per_char"]) < 1e-5
+    assert score < config["baselines_bits_per_char"]["uniform"]  # it learned
