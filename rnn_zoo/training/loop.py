@@ -431,13 +431,17 @@ def build_optimizer(
             "`model` must be compiled (it has no optimizer): call "
             "`model.compile(optimizer, loss)` first"
         )
-    batch = None if data is None else _symbolic_batch(data)
+    if data is not None and not isinstance(
+        data, (tf.data.Dataset, keras.utils.PyDataset)
+    ):
+        allowed = "(x, y), (x, y, sample_weight), a tf.data.Dataset or a PyDataset"
+        check_type(data, "data", (tuple, list), allowed)
     if not all_layers_built(model):
         return False
     created = not optimizer.built
-    if batch is not None and strategy is None and not compiled_state_built(model):
-        try:
-            build_compiled_state(model, batch)  # the optimizer too
+    if data is not None and strategy is None and not compiled_state_built(model):
+        try:  # only here: a PyDataset's batch is read only when it is needed
+            build_compiled_state(model, _symbolic_batch(data))  # the optimizer too
         except (ValueError, TypeError, RuntimeError):
             pass  # Keras builds them in the first trace, as it always does
     if not optimizer.built:
@@ -456,15 +460,14 @@ def _symbolic_batch(data: Any) -> tuple:
         )
     if isinstance(data, keras.utils.PyDataset):
         data = data[0]  # Keras' JAX and torch trainers read it the same way
-    allowed = "(x, y), (x, y, sample_weight), a tf.data.Dataset or a PyDataset"
-    check_type(data, "data", (tuple, list), allowed)
 
     def symbolic(array: Any) -> keras.KerasTensor:
-        array = np.asarray(array)
-        dtype = array.dtype.name
-        if np.issubdtype(array.dtype, np.floating):
+        if not (hasattr(array, "shape") and hasattr(array, "dtype")):
+            array = np.asarray(array)  # a list; arrays and tensors are not copied
+        dtype = keras.backend.standardize_dtype(array.dtype)
+        if "float" in dtype:
             dtype = keras.backend.floatx()  # what Keras feeds the model
-        return keras.KerasTensor((None, *array.shape[1:]), dtype)
+        return keras.KerasTensor((None, *tuple(array.shape)[1:]), dtype)
 
     return keras.tree.map_structure(symbolic, tuple(data))
 
