@@ -1,8 +1,9 @@
 """``python -m rnn_zoo lm``: train + generate end to end, resume, every bad input.
 
-Child processes run the real entry point where a new process is the point (generate
-in a fresh interpreter, two workers); training, resume and the bad inputs call
-``rnn_zoo.cli.main`` in-process (most fail before TensorFlow is imported).
+Child processes run the real entry point where a new process is the point (two
+workers; ``lm generate`` in a fresh interpreter is in
+``tests/tasks/test_lm_bundle.py``); training, generation, resume and the bad inputs
+call ``rnn_zoo.cli.main`` in-process (most fail before TensorFlow is imported).
 ``lm train --backend jax`` runs in the JAX child of
 ``tests/training/test_jax_backend.py`` (one JAX start-up for both).
 """
@@ -10,7 +11,6 @@ in a fresh interpreter, two workers); training, resume and the bad inputs call
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 import sys
 import time
@@ -36,17 +36,6 @@ def corpus(tmp_path_factory):
     return path
 
 
-def _run(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "rnn_zoo", "lm", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
-    )
-
-
 def _one_error_line(capsys, command: str) -> str:
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
@@ -57,8 +46,7 @@ def _one_error_line(capsys, command: str) -> str:
 
 def test_train_then_generate(corpus, tmp_path, capsys):
     out = tmp_path / "lm"
-    # trained in this process (a child would only add TensorFlow's import); the
-    # child below runs the real entry point on the bundle it wrote
+    # trained in this process (a child would only add TensorFlow's import)
     code = main(
         ["lm", "train", "--corpus", str(corpus), "--epochs", "1", "--out", str(out)]
         + TINY
@@ -77,29 +65,14 @@ def test_train_then_generate(corpus, tmp_path, capsys):
         p.name for p in out.iterdir()
     }
 
-    gen = _run(
-        "generate", str(out), "--prompt", "To be", "--length", "60", "--seed", "5"
-    )
-    assert gen.returncode == 0, gen.stderr
-    assert gen.stderr == ""  # logs only; nothing from TensorFlow
-    assert gen.stdout.startswith("To be") and len(gen.stdout) == len("To be") + 61
-
-    # the same seed in another process (this one) gives the same text
-    code = main(
-        [
-            "lm",
-            "generate",
-            str(out),
-            "--prompt",
-            "To be",
-            "--length",
-            "60",
-            "--seed",
-            "5",
-        ]
-    )
-    assert code == 0
-    assert capsys.readouterr().out == gen.stdout
+    # the bundle `lm train` wrote generates; the same seed gives the same text
+    # (a fresh `python -m rnn_zoo lm generate`: tests/tasks/test_lm_bundle.py)
+    generate = ["lm", "generate", str(out), "--prompt", "To be", "--length", "60"]
+    assert main([*generate, "--seed", "5"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("To be") and len(text) == len("To be") + 61
+    assert main([*generate, "--seed", "5"]) == 0
+    assert capsys.readouterr().out == text
     # --streams N: N continuations sampled together, stream 0 the single text
     single = ["lm", "generate", str(out), "--prompt", "To be", "--seed", "5"]
     assert main([*single, "--length", "20"]) == 0
