@@ -56,6 +56,7 @@ class _AliasLoader(importlib.abc.Loader):
 
     def __init__(self, new: str) -> None:
         self.new = new
+        self.spec: importlib.machinery.ModuleSpec | None = None  # the new path's
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         warnings.warn(
@@ -63,10 +64,19 @@ class _AliasLoader(importlib.abc.Loader):
             DeprecationWarning,
             stacklevel=2,
         )
-        return importlib.import_module(self.new)
+        module = importlib.import_module(self.new)
+        self.spec = module.__spec__
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
-        """Nothing to run: the module was executed under its new name."""
+        """Nothing to run (the module ran under its new name); its spec put back.
+
+        Python sets ``module.__spec__`` to the old name's spec between
+        `create_module` and this call; the module keeps its own (so
+        ``importlib.reload`` and tools that read ``__spec__.name`` see the new
+        path).
+        """
+        module.__spec__ = self.spec
 
 
 class _MovedFinder(importlib.abc.MetaPathFinder):

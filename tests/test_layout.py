@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import ast
 import importlib
-import json
-import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -129,30 +128,33 @@ def test_cli_is_argparse_and_printing_only(relative):
             assert bases <= {"Exception", "argparse.ArgumentParser"}, (node.name, bases)
 
 
-@pytest.mark.slow  # a child process
-def test_moved_paths_import_with_a_warning_naming_the_new_one():
-    code = (
-        "import importlib, json, warnings\n"
-        "from rnn_zoo._moved import MOVED\n"
-        "out = {}\n"
-        "for old, new in MOVED.items():\n"
-        "    with warnings.catch_warnings(record=True) as caught:\n"
-        "        warnings.simplefilter('always')\n"
-        "        module = importlib.import_module(old)\n"
-        "    out[old] = [module is importlib.import_module(new),\n"
-        "                [str(w.message) for w in caught\n"
-        "                 if issubclass(w.category, DeprecationWarning)]]\n"
-        "print(json.dumps(out))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    found = json.loads(result.stdout.splitlines()[-1])
-    assert set(found) == set(MOVED)
-    for old, (same, messages) in found.items():
-        assert same, f"{old} is not the module {MOVED[old]}"
-        assert messages == [f"{old} moved to {MOVED[old]}; import it from there"]
+@pytest.fixture
+def unimported(old):
+    """``old`` as in a process that has not imported it yet; put back after."""
+    parent, _, name = old.rpartition(".")
+    package = importlib.import_module(parent)
+    saved = sys.modules.pop(old, None), package.__dict__.pop(name, None)
+    yield old
+    sys.modules.pop(old, None)
+    package.__dict__.pop(name, None)
+    if saved[0] is not None:
+        sys.modules[old] = saved[0]
+    if saved[1] is not None:
+        setattr(package, name, saved[1])
+
+
+@pytest.mark.parametrize("old", sorted(MOVED))
+def test_moved_paths_import_with_a_warning_naming_the_new_one(unimported):
+    old, new = unimported, MOVED[unimported]
+    real = importlib.import_module(new)
+    spec = real.__spec__
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        module = importlib.import_module(old)
+    assert module is real, f"{old} is not the module {new}"
+    messages = [str(w.message) for w in caught if w.category is DeprecationWarning]
+    assert messages == [f"{old} moved to {new}; import it from there"]
+    assert real.__spec__ is spec and real.__name__ == new  # still its own spec
 
 
 def test_the_new_paths_exist_and_the_old_files_are_gone():
