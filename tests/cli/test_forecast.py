@@ -1,7 +1,9 @@
 """``python -m rnn_zoo forecast``: a real run, and every bad input as one line + exit 2.
 
-Two subprocess calls exercise the real entry point; the many bad-input cases call
-``rnn_zoo.cli.main`` in-process (they fail before TensorFlow is imported).
+A subprocess call exercises the real entry point (a bad input's exit code from the
+shell); the real run and the many bad-input cases call ``rnn_zoo.cli.main``
+in-process (what ``python -m rnn_zoo`` runs; most fail before TensorFlow is
+imported).
 """
 
 from __future__ import annotations
@@ -59,8 +61,7 @@ def _cli(*args):
 QUICK = ["--lookback", "5", "--units", "4", "--epochs", "1"]
 
 
-@pytest.mark.slow  # a child process
-def test_backtest_table_plot_and_ffill_end_to_end(tmp_path):
+def test_backtest_table_plot_and_ffill_end_to_end(tmp_path, capsys):
     frame = _prices()
     frame.loc[20, "Close"] = np.nan  # one NaN gap, filled on request
     csv = _csv(tmp_path, frame)
@@ -69,17 +70,18 @@ def test_backtest_table_plot_and_ffill_end_to_end(tmp_path):
         "--csv", csv, "--horizon", "2", "--backtest-folds", "10",
         "--refit-every", "10", "--plot", str(tmp_path), "--fill", "ffill", *QUICK,
     ]  # fmt: skip
-    result = _cli(*args)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    code = main(["forecast", *args])  # what `python -m rnn_zoo forecast` runs
+    stdout, stderr = capsys.readouterr()
+    assert code == 0, stderr
+    lines = stdout.splitlines()
     assert lines[1].split() == ["MASE", "MAE", "RMSE", "dir_acc", "n"]
     table = {line.split()[0]: line.split()[1:] for line in lines[3:7]}
     assert set(table) == {"lstm", "naive", "drift", "mean"}
     assert all(row[-1] == "20" for row in table.values())  # 10 folds x 2 steps
     assert "Diebold-Mariano lstm vs naive" in lines[7] and "(10 folds)" in lines[7]
-    assert "filled 1 empty cell(s)" in result.stderr
+    assert "filled 1 empty cell(s)" in stderr
     assert plot.stat().st_size > 0 and plot.read_bytes()[:4] == b"\x89PNG"
-    assert f"wrote {plot}" in result.stderr  # the file written, not the folder
+    assert f"wrote {plot}" in stderr  # the file written, not the folder
 
 
 @pytest.mark.slow  # a child process
