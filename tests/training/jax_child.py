@@ -36,7 +36,9 @@ def outputs_and_gradients(model, x, cot):
 
     floating = np.issubdtype(x.dtype, np.floating)
     argnums = (0, 1) if floating else 0
-    grads, out = jax.grad(objective, argnums=argnums, has_aux=True)(trainable, x)
+    # one compiled call (op by op, each primitive would be compiled on its own)
+    gradient = jax.jit(jax.grad(objective, argnums=argnums, has_aux=True))
+    grads, out = gradient(trainable, x)
     weight_grads, dx = grads if floating else (grads, None)
     return np.asarray(out), [np.asarray(g) for g in weight_grads], dx
 
