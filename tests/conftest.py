@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import configuration, settings
+from xdist.scheduler import LoadScopeScheduling
 
 from tests import tf_speed
 
@@ -168,8 +169,41 @@ def rng() -> np.random.Generator:
 def pytest_collection_modifyitems(config, items):
     """Run the ``slow`` tests first (a stable sort: module order kept otherwise).
 
-    With ``-n 2 --dist loadscope`` the workers take modules in this order; the
-    long ones (notebooks, child processes) first and the many short ones after
-    keep both workers busy to the end instead of one waiting on a notebook.
+    With ``-n 2 --dist loadscope`` the workers take modules (the notebook runs
+    as one unit: `NotebooksTogether`) in this order; the long ones (notebooks,
+    child processes) first and the many short ones after keep both workers busy
+    to the end instead of one waiting on a notebook.
     """
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+#: The test modules that run notebooks in the worker's shared kernel
+#: (`tests/notebooks/conftest.py`): one pytest-xdist work unit, so one worker
+#: runs them all and one kernel imports TensorFlow, not one per worker.
+NOTEBOOK_RUNS = ("tests/notebooks/test_0", "tests/notebooks/test_shared_kernel.py")
+
+
+def notebook_scope(nodeid: str) -> str | None:
+    """``"notebook runs"`` for a test of `NOTEBOOK_RUNS`, else None (its module).
+
+    Example:
+        >>> notebook_scope("tests/notebooks/test_05_attention_seq2seq.py::test_x")
+        'notebook runs'
+        >>> notebook_scope("tests/notebooks/test_notebook_files.py::test_x") is None
+        True
+    """
+    return "notebook runs" if nodeid.startswith(NOTEBOOK_RUNS) else None
+
+
+class NotebooksTogether(LoadScopeScheduling):
+    """pytest-xdist's ``loadscope`` scheduling, the notebook runs one scope."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return notebook_scope(nodeid) or super()._split_scope(nodeid)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`NotebooksTogether` for ``--dist loadscope``; other modes left to xdist."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    return NotebooksTogether(config, log)

@@ -152,3 +152,30 @@ def test_notebook_kernels_speed_tensorflow_up_once_after_its_import():
     finally:
         tf.config.optimizer.set_experimental_options(options)
         dataset_ops.DatasetV2._apply_debug_options = apply_debug_options
+
+
+def test_every_notebook_run_is_in_one_xdist_scope():
+    """One worker runs the notebooks: one kernel imports TensorFlow, not two."""
+    from types import SimpleNamespace
+
+    from tests.conftest import NotebooksTogether, pytest_xdist_make_scheduler
+
+    uses_kernel = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "tests" / "notebooks").glob("test_*.py")
+        if "run_notebook" in path.read_text() or "shared_kernel" in path.read_text()
+    )
+    assert len(uses_kernel) >= 10  # the nine notebooks and the kernel's own test
+    config = SimpleNamespace(
+        getoption=lambda name, default=None: {"dist": "loadscope"}.get(name, default),
+        getvalue=lambda name: {"tx": ["popen", "popen"]}.get(name),
+        option=SimpleNamespace(loadscopereorder=False),
+    )
+    scheduler = pytest_xdist_make_scheduler(config, log=None)
+    assert isinstance(scheduler, NotebooksTogether)
+    scopes = {scheduler._split_scope(f"{path}::test_x") for path in uses_kernel}
+    assert scopes == {"notebook runs"}
+    other = "tests/notebooks/test_notebook_files.py::test_x"
+    assert scheduler._split_scope(other) == "tests/notebooks/test_notebook_files.py"
+    load = SimpleNamespace(getoption=lambda name, default=None: "load")
+    assert pytest_xdist_make_scheduler(load, log=None) is None
